@@ -1,0 +1,18 @@
+#include "common/paths.h"
+
+#include <cstdlib>
+
+namespace fwbench {
+
+std::filesystem::path SourceDir() {
+  if (const char* root = std::getenv("FWBENCH_ROOT"); root && *root) return root;
+  return FWBENCH_SOURCE_DIR;
+}
+
+std::filesystem::path VenvPython() { return SourceDir() / ".venv" / "bin" / "python"; }
+
+std::string Version() { return FWBENCH_VERSION; }
+
+std::string GitCommit() { return FWBENCH_GIT_COMMIT; }
+
+}  // namespace fwbench
