@@ -1,0 +1,130 @@
+#!/usr/bin/env python
+"""Creates, seeds and reads the shared benchmark database. This file owns the schema.
+
+  dbtool.py init   --url DATABASE_URL          drop/recreate world and fortune, seed them
+  dbtool.py worlds --url DATABASE_URL --ids 1,2,3   print {"1": randomnumber, ...} as JSON
+
+DATABASE_URL: sqlite:////abs/path.db or postgresql://user@127.0.0.1:PORT/dbname.
+The 12 fortunes come from contract.json; World gets 10,000 rows from a fixed seed, so every
+database made by `init` holds the same data. Run it with the project's .venv python.
+"""
+
+import argparse
+import json
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+APPS_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(APPS_DIR / "common"))
+
+from fwbench_common.config import ConfigError, parse_database_url  # noqa: E402
+
+CONTRACT = APPS_DIR / "contract.json"
+WORLD_SEED = 20261127
+SCHEMA = (
+    "DROP TABLE IF EXISTS world",
+    "DROP TABLE IF EXISTS fortune",
+    "CREATE TABLE world (id integer PRIMARY KEY, randomnumber integer NOT NULL)",
+    "CREATE TABLE fortune (id integer PRIMARY KEY, message varchar(2048) NOT NULL)",
+)
+
+
+def seed_rows() -> tuple:
+    """(world rows, fortune rows): the same data on every call and every backend."""
+    contract = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    rows = contract["world"]["rows"]
+    rng = random.Random(WORLD_SEED)
+    worlds = [(i, rng.randint(1, 10000)) for i in range(1, rows + 1)]
+    fortunes = [(fid, message) for fid, message in contract["fortunes"]["seed"]]
+    return worlds, fortunes
+
+
+def connect(url: str):
+    """A DB-API connection and its parameter placeholder ("?" or "%s")."""
+    db = parse_database_url(url)
+    if db["backend"] == "sqlite":
+        Path(db["path"]).parent.mkdir(parents=True, exist_ok=True)
+        return sqlite3.connect(db["path"], timeout=30), "?"
+    import psycopg
+
+    conn = psycopg.connect(
+        host=db["host"], port=db["port"], user=db["user"] or None,
+        password=db["password"] or None, dbname=db["name"],
+    )
+    return conn, "%s"
+
+
+def init(url: str) -> None:
+    worlds, fortunes = seed_rows()
+    conn, ph = connect(url)
+    try:
+        if isinstance(conn, sqlite3.Connection):
+            # WAL lets readers run beside the one writer (/updates under several workers).
+            conn.execute("PRAGMA journal_mode=WAL")
+        cur = conn.cursor()
+        for statement in SCHEMA:
+            cur.execute(statement)
+        cur.executemany(f"INSERT INTO world (id, randomnumber) VALUES ({ph}, {ph})", worlds)
+        cur.executemany(f"INSERT INTO fortune (id, message) VALUES ({ph}, {ph})", fortunes)
+        conn.commit()
+        if not isinstance(conn, sqlite3.Connection):
+            conn.autocommit = True
+            conn.execute("VACUUM ANALYZE world")
+            conn.execute("VACUUM ANALYZE fortune")
+    finally:
+        conn.close()
+    print(f"seeded {len(worlds)} world rows and {len(fortunes)} fortunes into {url}")
+
+
+def read_worlds(url: str, ids: list) -> dict:
+    """{id: randomnumber} for the given ids that exist."""
+    conn, ph = connect(url)
+    try:
+        marks = ", ".join([ph] * len(ids))
+        cur = conn.cursor()
+        cur.execute(f"SELECT id, randomnumber FROM world WHERE id IN ({marks})", list(ids))
+        return {int(i): int(n) for i, n in cur.fetchall()}
+    finally:
+        conn.close()
+
+
+def parse_ids(text: str) -> list:
+    try:
+        ids = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise SystemExit(f"dbtool: --ids {text!r} is not a comma-separated list of integers")
+    if not ids:
+        raise SystemExit("dbtool: --ids is empty; pass e.g. --ids 1,2,3")
+    return ids
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_init = sub.add_parser("init", help="drop, recreate and seed world and fortune")
+    p_init.add_argument("--url", required=True)
+    p_worlds = sub.add_parser("worlds", help='print {"id": randomnumber} for --ids as JSON')
+    p_worlds.add_argument("--url", required=True)
+    p_worlds.add_argument("--ids", required=True)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "init":
+            init(args.url)
+        else:
+            rows = read_worlds(args.url, parse_ids(args.ids))
+            print(json.dumps({str(k): v for k, v in sorted(rows.items())}))
+    except ConfigError as err:
+        print(f"dbtool: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # a DB error: say where, and how to fix
+        print(f"dbtool {args.command}: {type(err).__name__}: {err} (url {args.url}); "
+              "check that the database is reachable and initialised (dbtool.py init)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""apps/dbtool.py: the one schema and seed both apps use."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import harness
+
+import dbtool  # noqa: E402  (harness loads apps/dbtool.py)
+
+DBTOOL = harness.APPS / "dbtool.py"
+
+
+def test_init_seeds_world_and_fortunes(tmp_path, contract):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    dbtool.init(url)
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        count, low, high, lo_n, hi_n = conn.execute(
+            "SELECT count(*), min(id), max(id), min(randomnumber), max(randomnumber) FROM world"
+        ).fetchone()
+        fortunes = conn.execute("SELECT id, message FROM fortune ORDER BY id").fetchall()
+    world = contract["world"]
+    assert (count, low, high) == (world["rows"], world["id_min"], world["id_max"])
+    assert world["random_min"] <= lo_n and hi_n <= world["random_max"]
+    assert [list(row) for row in fortunes] == contract["fortunes"]["seed"]
+
+
+def test_init_is_idempotent_and_seed_is_fixed(tmp_path):
+    first, second = tmp_path / "1.db", tmp_path / "2.db"
+    dbtool.init(f"sqlite:///{first}")
+    with sqlite3.connect(first) as conn:
+        conn.execute("UPDATE world SET randomnumber = 1")
+    dbtool.init(f"sqlite:///{first}")
+    dbtool.init(f"sqlite:///{second}")
+    dump = [sqlite3.connect(p).execute("SELECT * FROM world ORDER BY id").fetchall()
+            for p in (first, second)]
+    assert dump[0] == dump[1]
+    assert len({n for _, n in dump[0]}) > 1000
+
+
+def test_worlds_cli_prints_json(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    dbtool.init(url)
+    out = subprocess.run([sys.executable, str(DBTOOL), "worlds", "--url", url, "--ids", "3,1"],
+                         check=True, capture_output=True, text=True).stdout
+    expected = dbtool.read_worlds(url, [1, 3])
+    assert json.loads(out) == {str(k): v for k, v in expected.items()}
+    assert list(json.loads(out)) == ["1", "3"]
+
+
+def test_bad_url_exits_non_zero_with_fix(tmp_path):
+    proc = subprocess.run([sys.executable, str(DBTOOL), "init", "--url", "mysql://x/y"],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "sqlite:////abs/path.db" in proc.stderr
