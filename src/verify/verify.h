@@ -19,6 +19,7 @@ struct Check {
   std::string rule;   // the contract rule's name, e.g. "clamp-low"
   bool passed = false;
   std::string detail;  // expected vs actual on failure
+  std::string name;    // "<route name>/<case name>" in the contract, e.g. "queries/zero"
 };
 
 struct Result {

@@ -1,0 +1,53 @@
+#pragma once
+// A small blocking HTTP/1.1 client for checking one app: one keep-alive connection, TCP_NODELAY,
+// the response kept whole (status, headers as sent, decoded body).
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace httplib {
+class Client;
+}
+
+namespace fwbench::verify {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target;  // path and query, e.g. "/queries?queries=2"
+  HeaderList headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  HeaderList headers;  // names as the server sent them
+  std::string body;    // after chunked decoding
+
+  // The first header named `name` (case-insensitive); nullopt when absent.
+  std::optional<std::string> Header(const std::string& name) const;
+};
+
+class HttpClient {
+ public:
+  // `base_url` is http://HOST:PORT. Throws fwbench::Error when it is not such a URL.
+  explicit HttpClient(const std::string& base_url, int timeout_s = 10);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends one request. Throws fwbench::Error naming the URL and the transport error (refused,
+  // timed out, reset) when no response arrives.
+  HttpResponse Send(const HttpRequest& request);
+
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  std::string base_url_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+}  // namespace fwbench::verify
