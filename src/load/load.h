@@ -3,11 +3,10 @@
 // The report it returns is the "fwbench.load/1" document described in results/SCHEMA.md.
 #include <atomic>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace fwbench::load {
 
@@ -37,18 +36,23 @@ struct Options {
   int pipeline = 1;
   double timeout_s = 2;
   std::vector<std::pair<std::string, std::string>> headers;  // added to every request
-  std::vector<RequestSpec> requests;                        // weighted mix; at least one
+  std::vector<RequestSpec> requests;                         // weighted mix; at least one
 };
 
 // Parses "http://host:port/path" into host, port and a single GET request for path.
 // Throws fwbench::Error for anything else (https, missing host, bad port).
 Options OptionsFromUrl(const std::string& url);
 
-// Reads the request-mix file format (results/SCHEMA.md, "request file") into `options`.
+// Reads the request-mix file format (results/SCHEMA.md, "request file") into `options`: appends
+// its requests (clear options.requests first to send only the file's mix, as --requests-file
+// does) and its global "headers". Throws fwbench::Error naming the bad entry.
 void AddRequestsFromJson(const nlohmann::json& doc, Options& options);
 
 // Runs the load until duration, max_requests, or `stop` becomes true (then it stops early and
-// still reports what was measured). Returns the fwbench.load/1 report.
+// still reports what was measured). Returns the fwbench.load/1 report. Thread-safe and
+// reentrant: no global state; threads - 1 extra threads are started and joined. Throws
+// fwbench::Error for invalid options or an unresolvable host (never for server misbehaviour,
+// which is counted in the report).
 nlohmann::json Run(const Options& options, const std::atomic<bool>& stop);
 
 }  // namespace fwbench::load

@@ -1,0 +1,91 @@
+#include "load/stats.h"
+
+namespace fwbench::load {
+
+void RouteStats::CountStatus(int code) {
+  const int cls = code / 100;
+  if (cls >= 1 && cls <= 5) ++status[cls - 1];
+}
+
+void RouteStats::Merge(const RouteStats& other) {
+  requests += other.requests;
+  bytes_read += other.bytes_read;
+  connects += other.connects;
+  for (size_t i = 0; i < status.size(); ++i) status[i] += other.status[i];
+  for (size_t i = 0; i < errors.size(); ++i) errors[i] += other.errors[i];
+  corrected.Merge(other.corrected);
+  uncorrected.Merge(other.uncorrected);
+}
+
+uint64_t RouteStats::error_count() const {
+  uint64_t sum = 0;
+  for (uint64_t e : errors) sum += e;
+  return sum;
+}
+
+nlohmann::json LatencyJson(const Histogram& h) {
+  return {{"count", h.count()},
+          {"mean_us", h.mean()},
+          {"stdev_us", h.stdev()},
+          {"min_us", h.min()},
+          {"p50_us", h.Percentile(50)},
+          {"p90_us", h.Percentile(90)},
+          {"p99_us", h.Percentile(99)},
+          {"p999_us", h.Percentile(99.9)},
+          {"p9999_us", h.Percentile(99.99)},
+          {"max_us", h.max()},
+          {"histogram", h.ToJson()}};
+}
+
+nlohmann::json RouteStats::ToJson(double elapsed_s) const {
+  return {
+      {"requests", requests},
+      {"rps", elapsed_s > 0 ? static_cast<double>(requests) / elapsed_s : 0.0},
+      {"bytes_read", bytes_read},
+      {"connects", connects},
+      {"connects_per_request",
+       requests ? static_cast<double>(connects) / static_cast<double>(requests) : 0.0},
+      {"status",
+       {{"1xx", status[0]},
+        {"2xx", status[1]},
+        {"3xx", status[2]},
+        {"4xx", status[3]},
+        {"5xx", status[4]}}},
+      {"errors",
+       {{"connect", errors[0]},
+        {"read", errors[1]},
+        {"write", errors[2]},
+        {"timeout", errors[3]},
+        {"parse", errors[4]}}},
+      {"latency",
+       {{"corrected", LatencyJson(corrected)}, {"uncorrected", LatencyJson(uncorrected)}}},
+  };
+}
+
+Second& TimeSeries::At(uint64_t second) {
+  while (seconds_.size() <= second) seconds_.emplace_back();
+  return seconds_[second];
+}
+
+void TimeSeries::Merge(const TimeSeries& other) {
+  for (size_t i = 0; i < other.seconds_.size(); ++i) {
+    Second& mine = At(i);
+    mine.requests += other.seconds_[i].requests;
+    mine.errors += other.seconds_[i].errors;
+    mine.latency.Merge(other.seconds_[i].latency);
+  }
+}
+
+nlohmann::json TimeSeries::ToJson(uint64_t seconds) const {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < seconds_.size() && i < seconds; ++i) {
+    const Second& s = seconds_[i];
+    out.push_back({{"t_s", i},
+                   {"requests", s.requests},
+                   {"errors", s.errors},
+                   {"p99_us", s.latency.Percentile(99)}});
+  }
+  return out;
+}
+
+}  // namespace fwbench::load

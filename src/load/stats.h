@@ -1,0 +1,49 @@
+#pragma once
+// Statistics one worker thread collects without locks, merged after the run.
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "load/histogram.h"
+
+namespace fwbench::load {
+
+enum class ErrorKind { kConnect, kRead, kWrite, kTimeout, kParse };
+inline constexpr int kErrorKinds = 5;
+
+struct RouteStats {
+  uint64_t requests = 0, bytes_read = 0, connects = 0;
+  std::array<uint64_t, 5> status{};  // 1xx..5xx
+  std::array<uint64_t, kErrorKinds> errors{};
+  Histogram corrected, uncorrected;  // microseconds
+
+  void CountStatus(int code);
+  void Merge(const RouteStats& other);
+  uint64_t error_count() const;
+  // The schema's Stats object; rps = requests / elapsed_s.
+  nlohmann::json ToJson(double elapsed_s) const;
+};
+
+// One second of the measured period.
+struct Second {
+  uint64_t requests = 0, errors = 0;
+  Histogram latency{60'000'000, 2};  // corrected latency, µs, 2 digits (p99 per second)
+};
+
+// Per-second buckets, grown as time passes (one allocation per second, off the hot path).
+class TimeSeries {
+ public:
+  Second& At(uint64_t second);
+  void Merge(const TimeSeries& other);
+  // [{"t_s", "requests", "errors", "p99_us"}...], up to `seconds` entries.
+  nlohmann::json ToJson(uint64_t seconds) const;
+
+ private:
+  std::vector<Second> seconds_;
+};
+
+// {"count", "mean_us", ..., "histogram"} for one latency histogram.
+nlohmann::json LatencyJson(const Histogram& h);
+
+}  // namespace fwbench::load
