@@ -1,12 +1,93 @@
-// PLACEHOLDER until its component lands: the owning component replaces this file.
+// fwbench run SUITE --out FILE: the whole comparison, resumable (src/suite/runner.h).
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
 #include "cli/commands.h"
 #include "common/error.h"
+#include "load/load.h"
+#include "suite/runner.h"
+#include "suite/suite.h"
+#include "verify/verify.h"
 
 namespace fwbench::cli {
+namespace {
+
+// Set by SIGINT/SIGTERM. A signal handler can only reach static storage; this is the one
+// piece of global state, written only by the handler and read by the runner.
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnStopSignal(int) {
+  g_stop = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C quits at once (the watchdogs reap servers)
+}
+
+suite::VerifyOutcome VerifyApp(const std::string& base_url, const std::string& profile,
+                               const std::string& database_url) {
+  verify::Options options;
+  options.base_url = base_url;
+  options.profile = profile;
+  options.database_url = database_url;
+  verify::Result result = verify::Run(options);
+  suite::VerifyOutcome outcome;
+  outcome.passed = result.Passed();
+  outcome.checks = static_cast<int>(result.checks.size());
+  for (const auto& check : result.checks)
+    if (!check.passed)
+      outcome.failures.push_back((check.name.empty() ? check.route : check.name) + " " +
+                                 check.rule + ": " + check.detail);
+  return outcome;
+}
+
+}  // namespace
 
 void AddRunCommand(CLI::App& app) {
-  app.add_subcommand("run", "(not built yet)")->callback([] {
-    throw Error("'fwbench run' is not built yet");
+  struct Args {
+    std::string suite, out = "results.json";
+    bool fresh = false, quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Run a suite (bench/suites/*.json) and write a fwbench.results/1 file; rerunning "
+      "with the same --out resumes");
+  cmd->add_option("suite", args->suite, "suite file, e.g. bench/suites/quick.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out,-o", args->out, "results file (server logs go to <stem>.logs/ beside it)");
+  cmd->add_flag("--fresh", args->fresh, "ignore an earlier results file at --out");
+  cmd->add_flag("--quiet,-q", args->quiet, "no progress line");
+  cmd->callback([args] {
+    suite::Suite s = suite::LoadSuite(args->suite);
+    suite::RunOptions options;
+    options.out = args->out;
+    options.fresh = args->fresh;
+    options.progress = !args->quiet;
+    options.fwbench_exe = std::filesystem::read_symlink("/proc/self/exe");
+    struct sigaction action {};
+    action.sa_handler = OnStopSignal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    suite::RunReport report = suite::RunSuite(
+        s, options,
+        [](const load::Options& o, const std::atomic<bool>& stop) { return load::Run(o, stop); },
+        VerifyApp, g_stop);
+    std::fprintf(stderr,
+                 "%s: %d ok, %d failed, %d excluded, %d incomplete (%d kept from an "
+                 "earlier run)\n",
+                 args->out.c_str(), report.ok, report.failed, report.excluded, report.incomplete,
+                 report.reused);
+    if (report.interrupted) {
+      std::fprintf(stderr,
+                   "fwbench: interrupted; every finished repetition is in %s. Rerun "
+                   "the same command to resume.\n",
+                   args->out.c_str());
+      throw CLI::RuntimeError(130);
+    }
+    if (report.failed > 0)
+      std::fprintf(stderr, "fwbench: %d cells failed; their reasons are in %s\n", report.failed,
+                   args->out.c_str());
   });
 }
 

@@ -1,0 +1,105 @@
+#include "launch/sampler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "launch/proc_tree.h"
+
+namespace fwbench::launch {
+
+nlohmann::json ToJson(const TreeUsage& usage) {
+  nlohmann::json processes = nlohmann::json::array();
+  for (const auto& [pid, p] : usage.processes)
+    processes.push_back({{"pid", pid},
+                         {"role", p.is_root ? "leader" : "child"},
+                         {"cpu_user_s", p.cpu_user_s},
+                         {"cpu_sys_s", p.cpu_sys_s},
+                         {"rss_peak_bytes", p.rss_peak_bytes},
+                         {"rss_mean_bytes", p.rss_mean_bytes}});
+  return {{"cpu_user_s", usage.cpu_user_s},
+          {"cpu_sys_s", usage.cpu_sys_s},
+          {"workers", usage.workers},
+          {"rss_peak_bytes_per_worker", usage.rss_peak_bytes_per_worker},
+          {"rss_mean_bytes_per_worker", usage.rss_mean_bytes_per_worker},
+          {"rss_peak_bytes_total", usage.rss_peak_bytes_total},
+          {"samples", usage.samples},
+          {"processes", processes}};
+}
+
+TreeSampler::TreeSampler(pid_t root, int interval_ms, std::atomic<bool>& on_exit)
+    : root_(root), on_exit_(on_exit) {
+  SampleOnce();
+  thread_ = std::thread([this, interval_ms] { Loop(interval_ms); });
+}
+
+TreeSampler::~TreeSampler() {
+  done_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+TreeUsage TreeSampler::Finish() {
+  done_ = true;
+  if (thread_.joinable()) thread_.join();
+  SampleOnce();
+  std::lock_guard lock(mutex_);
+  return usage_;
+}
+
+void TreeSampler::Loop(int interval_ms) {
+  auto next = std::chrono::steady_clock::now();
+  while (!done_) {
+    next += std::chrono::milliseconds(interval_ms);
+    std::this_thread::sleep_until(next);
+    if (!done_) SampleOnce();
+  }
+}
+
+void TreeSampler::SampleOnce() {
+  std::vector<ProcSample> tree = SampleTree(root_);
+  std::lock_guard lock(mutex_);
+  if (usage_.root_exited) return;
+  if (tree.empty() || tree.front().state == 'Z') {
+    usage_.root_exited = true;
+    on_exit_ = true;
+    return;
+  }
+  double user = 0, sys = 0;
+  long total_rss = 0, worker_peak = 0;
+  double worker_sum = 0;
+  int workers = 0;
+  for (const ProcSample& p : tree) {
+    user += p.user_s;
+    sys += p.sys_s;
+    auto [first, inserted] = first_cpu_.try_emplace(p.pid, p.user_s, p.sys_s);
+    ProcessUsage& usage = usage_.processes[p.pid];
+    usage.is_root = p.pid == root_;
+    usage.cpu_user_s = p.user_s - first->second.first;
+    usage.cpu_sys_s = p.sys_s - first->second.second;
+    if (p.state == 'Z') continue;
+    usage.rss_peak_bytes = std::max(usage.rss_peak_bytes, p.rss_bytes);
+    rss_sum_[p.pid] += p.rss_bytes;
+    usage.rss_mean_bytes = rss_sum_[p.pid] / ++rss_count_[p.pid];
+    total_rss += p.rss_bytes;
+    bool is_worker = tree.size() == 1 || p.pid != root_;
+    if (is_worker) {
+      ++workers;
+      worker_sum += p.rss_bytes;
+      worker_peak = std::max(worker_peak, p.rss_bytes);
+    }
+  }
+  if (tree_user0_ < 0) {
+    tree_user0_ = user;
+    tree_sys0_ = sys;
+  }
+  usage_.cpu_user_s = user - tree_user0_;
+  usage_.cpu_sys_s = sys - tree_sys0_;
+  ++usage_.samples;
+  usage_.workers = std::max(usage_.workers, workers);
+  usage_.rss_peak_bytes_per_worker = std::max(usage_.rss_peak_bytes_per_worker, worker_peak);
+  worker_rss_sum_ += workers > 0 ? worker_sum / workers : 0;
+  usage_.rss_mean_bytes_per_worker = worker_rss_sum_ / usage_.samples;
+  usage_.rss_peak_bytes_total = std::max(usage_.rss_peak_bytes_total, total_rss);
+}
+
+}  // namespace fwbench::launch

@@ -1,0 +1,61 @@
+#pragma once
+// Samples a server's process tree in the background during a measured window.
+#include <sys/types.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace fwbench::launch {
+
+struct ProcessUsage {
+  double cpu_user_s = 0, cpu_sys_s = 0;  // during the window
+  long rss_peak_bytes = 0;
+  double rss_mean_bytes = 0;
+  bool is_root = false;
+};
+
+struct TreeUsage {
+  double cpu_user_s = 0, cpu_sys_s = 0;  // whole tree, during the window
+  int workers = 0;  // processes below the root, or 1 (the root) when it has none
+  long rss_peak_bytes_per_worker = 0;
+  double rss_mean_bytes_per_worker = 0;
+  long rss_peak_bytes_total = 0;
+  int samples = 0;
+  bool root_exited = false;  // the server's leader died (or became a zombie) in the window
+  std::map<pid_t, ProcessUsage> processes;
+};
+
+nlohmann::json ToJson(const TreeUsage& usage);
+
+class TreeSampler {
+ public:
+  // Starts sampling `root` every interval_ms. When the root exits, sets `on_exit` to true
+  // (so a load run against it can stop early).
+  TreeSampler(pid_t root, int interval_ms, std::atomic<bool>& on_exit);
+  ~TreeSampler();  // stops the thread
+  TreeSampler(const TreeSampler&) = delete;
+  TreeSampler& operator=(const TreeSampler&) = delete;
+
+  // Stops sampling (after one final sample) and returns the usage over the window.
+  TreeUsage Finish();
+
+ private:
+  void Loop(int interval_ms);
+  void SampleOnce();
+  pid_t root_;
+  std::atomic<bool>& on_exit_;
+  std::atomic<bool> done_{false};
+  std::mutex mutex_;
+  TreeUsage usage_;
+  std::map<pid_t, std::pair<double, double>> first_cpu_;  // pid -> (user, sys) when first seen
+  double tree_user0_ = -1, tree_sys0_ = -1;
+  double worker_rss_sum_ = 0;
+  std::map<pid_t, double> rss_sum_;
+  std::map<pid_t, int> rss_count_;
+  std::thread thread_;
+};
+
+}  // namespace fwbench::launch

@@ -1,0 +1,122 @@
+#include "suite/results.h"
+
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "suite/stats.h"
+
+namespace fwbench::suite {
+namespace {
+
+double At(const nlohmann::json& doc, const nlohmann::json::json_pointer& pointer) {
+  if (!doc.contains(pointer)) return 0;
+  const auto& value = doc.at(pointer);
+  return value.is_number() ? value.get<double>() : 0;
+}
+
+}  // namespace
+
+void ResultsFile::LoadEarlier() {
+  if (!std::filesystem::exists(path_)) return;
+  nlohmann::json earlier = ReadJsonFile(path_);
+  if (!earlier.is_object() || earlier.value("schema", "") != "fwbench.results/1")
+    throw Error("not a fwbench.results/1 file, refusing to overwrite it", path_.string(),
+                "give another --out, or --fresh to start over");
+  earlier_meta_ = earlier.value("meta", nlohmann::json::object());
+  for (const auto& cell : earlier.value("cells", nlohmann::json::array()))
+    if (cell.contains("id") && cell["id"].is_string()) earlier_cells_[cell["id"]] = cell;
+}
+
+void ResultsFile::AddCell(const std::string& id, const nlohmann::json& definition,
+                          const nlohmann::json& fields) {
+  nlohmann::json cell = fields;
+  cell["id"] = id;
+  cell["status"] = "incomplete";
+  cell["reason"] = nullptr;
+  cell["verify"] = nullptr;
+  cell["cold_start_ms"] = nullptr;
+  cell["repetitions"] = nlohmann::json::array();
+  cell["summary"] = nlohmann::json::object();
+  cell["definition"] = definition;
+  auto earlier = earlier_cells_.find(id);
+  if (earlier != earlier_cells_.end() &&
+      earlier->second.value("definition", nlohmann::json()) == definition) {
+    std::string status = earlier->second.value("status", "");
+    if (status == "ok" || status == "excluded" || status == "incomplete") {
+      cell = earlier->second;
+      ++reused_;
+    }
+  }
+  index_[id] = doc_["cells"].size();
+  doc_["cells"].push_back(cell);
+}
+
+nlohmann::json& ResultsFile::Cell(const std::string& id) {
+  auto it = index_.find(id);
+  if (it == index_.end()) throw Error("no such cell " + id, "results");
+  return doc_["cells"][it->second];
+}
+
+void ResultsFile::AddRepetition(const std::string& id, nlohmann::json repetition, int planned) {
+  nlohmann::json& cell = Cell(id);
+  cell["repetitions"].push_back(std::move(repetition));
+  Summarize(cell);
+  cell["status"] = static_cast<int>(cell["repetitions"].size()) >= planned ? "ok" : "incomplete";
+  cell["reason"] = nullptr;
+}
+
+void ResultsFile::MarkFailed(const std::string& id, const std::string& reason) {
+  nlohmann::json& cell = Cell(id);
+  cell["status"] = "failed";
+  cell["reason"] = reason;
+}
+
+void ResultsFile::MarkExcluded(const std::string& id, const std::string& reason) {
+  nlohmann::json& cell = Cell(id);
+  cell["status"] = "excluded";
+  cell["reason"] = reason;
+}
+
+int ResultsFile::RepetitionsDone(const std::string& id) {
+  return static_cast<int>(Cell(id)["repetitions"].size());
+}
+
+bool ResultsFile::Finished(const std::string& id, int planned) {
+  const nlohmann::json& cell = Cell(id);
+  std::string status = cell["status"];
+  if (status == "excluded" || status == "failed") return true;
+  return static_cast<int>(cell["repetitions"].size()) >= planned;
+}
+
+void ResultsFile::Save() const { WriteJsonAtomic(path_, doc_); }
+
+void Summarize(nlohmann::json& cell) {
+  using nlohmann::json;
+  struct Metric {
+    const char* name;
+    json::json_pointer pointer;
+  };
+  const std::vector<Metric> metrics = {
+      {"rps", json::json_pointer("/load/overall/rps")},
+      {"p50_us", json::json_pointer("/load/overall/latency/corrected/p50_us")},
+      {"p99_us", json::json_pointer("/load/overall/latency/corrected/p99_us")},
+      {"p999_us", json::json_pointer("/load/overall/latency/corrected/p999_us")},
+      {"cpu_us_per_request", json::json_pointer("/server/cpu_us_per_request")},
+      {"rss_peak_bytes_per_worker", json::json_pointer("/server/rss_peak_bytes_per_worker")},
+      {"cold_start_ms", json::json_pointer("/server/cold_start_ms")},
+      {"error_ratio", json::json_pointer("/error_ratio")}};
+  json summary = json::object();
+  for (const Metric& metric : metrics) {
+    std::vector<double> values;
+    for (const auto& rep : cell["repetitions"]) values.push_back(At(rep, metric.pointer));
+    summary[metric.name] = ToJson(suite::Summarize(values));
+  }
+  cell["summary"] = summary;
+  std::vector<double> cold;
+  for (const auto& rep : cell["repetitions"])
+    cold.push_back(At(rep, json::json_pointer("/server/cold_start_ms")));
+  cell["cold_start_ms"] = cold.empty() ? json(nullptr) : json(Median(cold));
+}
+
+}  // namespace fwbench::suite

@@ -1,0 +1,67 @@
+#include "suite/stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace fwbench::suite {
+namespace {
+
+// splitmix64: a tiny generator whose sequence is the same on every platform.
+uint64_t NextRandom(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+double Percentile(std::vector<double> sorted_values, double q) {
+  std::sort(sorted_values.begin(), sorted_values.end());
+  double index = q * (sorted_values.size() - 1);
+  size_t lo = static_cast<size_t>(std::floor(index));
+  size_t hi = std::min(lo + 1, sorted_values.size() - 1);
+  double frac = index - lo;
+  return sorted_values[lo] * (1 - frac) + sorted_values[hi] * frac;
+}
+
+}  // namespace
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  return Percentile(std::move(values), 0.5);
+}
+
+Summary Summarize(const std::vector<double>& values) {
+  Summary s;
+  s.values = values;
+  s.n = static_cast<int>(values.size());
+  if (s.n == 0) return s;
+  s.median = Median(values);
+  s.ci_low = s.ci_high = s.median;
+  if (s.n < 2) return s;
+  double mean = 0;
+  for (double v : values) mean += v;
+  mean /= s.n;
+  double ss = 0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  double stdev = std::sqrt(ss / (s.n - 1));
+  s.cv = mean != 0 ? stdev / std::fabs(mean) : 0;
+  s.noisy = s.cv > kNoisyCv;
+  uint64_t state = kBootstrapSeed;
+  std::vector<double> medians, resample(values.size());
+  medians.reserve(kBootstrapResamples);
+  for (int b = 0; b < kBootstrapResamples; ++b) {
+    for (double& v : resample) v = values[NextRandom(state) % values.size()];
+    medians.push_back(Median(resample));
+  }
+  s.ci_low = Percentile(medians, 0.025);
+  s.ci_high = Percentile(medians, 0.975);
+  return s;
+}
+
+nlohmann::json ToJson(const Summary& s) {
+  return {{"n", s.n},   {"median", s.median}, {"ci95", {s.ci_low, s.ci_high}},
+          {"cv", s.cv}, {"noisy", s.noisy},   {"values", s.values}};
+}
+
+}  // namespace fwbench::suite

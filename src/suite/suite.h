@@ -1,0 +1,54 @@
+#pragma once
+// The suite file ("fwbench.suite/1", JSON): what `fwbench run` measures. bench/suites/*.json
+// are examples; results/SCHEMA.md documents every field.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "load/load.h"
+
+namespace fwbench::suite {
+
+struct Route {
+  std::string name;                         // a contract route name or a mix name
+  std::vector<load::RequestSpec> requests;  // one, or the weighted mix
+  nlohmann::json source;                    // as written
+};
+
+struct LoadLevel {
+  std::string model;          // "closed" | "open"
+  int concurrency = 0;        // closed: connections
+  double rate = 0;            // open: total requests/s
+  std::string Label() const;  // "closed-c64" | "open-r500"
+};
+
+struct Suite {
+  std::string name;
+  std::vector<std::string> frameworks, profiles, servers, databases;
+  std::vector<Route> routes;
+  std::vector<LoadLevel> levels;       // closed levels first, then open
+  int workers = 1;                     // server processes, equal for every server
+  int threads = 1;                     // threads per worker, for the servers that use threads
+  std::string server_cpus, load_cpus;  // CPU lists; "" is no pinning
+  int load_threads = 1;
+  int open_connections = 64;
+  std::string arrival = "uniform";  // open model
+  double timeout_s = 2;
+  double warmup_s = 1, duration_s = 5;
+  int repetitions = 1;
+  double ready_timeout_s = 60;
+  std::string probe_path = "/json";
+  std::filesystem::path servers_file, frameworks_file;  // absolute after parsing
+  nlohmann::json source;                                // the whole file as written
+};
+
+// Parses suite text. Relative paths resolve against the repository root (SourceDir()).
+// Throws fwbench::Error "FILE:LINE: FIELD: problem; fix" for any wrong, missing or unknown
+// field (LINE is where the field's key is, when it can be found).
+Suite ParseSuite(const std::string& text, const std::string& file);
+
+// Reads and parses a suite file.
+Suite LoadSuite(const std::filesystem::path& path);
+
+}  // namespace fwbench::suite
