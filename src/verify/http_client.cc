@@ -40,6 +40,12 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   req.body = request.body;
   for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
   httplib::Result result = client_->send(req);
+  if (!result && result.error() != httplib::Error::Connection) {
+    // The server may have closed the kept-alive connection after its last response (uWSGI and
+    // gunicorn's gthread worker do after an error status): try once more on a fresh one.
+    client_->stop();
+    result = client_->send(req);
+  }
   if (!result) {
     throw Error(request.method + " " + base_url_ + request.target + " got no response (" +
                     httplib::to_string(result.error()) + ")",

@@ -39,7 +39,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Sends one request. Throws fwbench::Error naming the URL and the transport error (refused,
+  // Sends one request; a request that fails on a kept-alive connection is sent once more on a
+  // new connection, as browsers do when a server has closed an idle one. Throws fwbench::Error naming the URL and the transport error (refused,
   // timed out, reset) when no response arrives.
   HttpResponse Send(const HttpRequest& request);
 
