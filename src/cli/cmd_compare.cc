@@ -1,12 +1,42 @@
-// PLACEHOLDER until its component lands: the owning component replaces this file.
+// `fwbench compare A.json B.json`: B/A per cell with a Mann-Whitney U test; exit 2 when the
+// chosen metric regressed beyond the threshold, so it can gate CI.
+#include <cstdio>
+
 #include "cli/commands.h"
-#include "common/error.h"
+#include "report/compare.h"
+#include "report/results.h"
 
 namespace fwbench::cli {
 
 void AddCompareCommand(CLI::App& app) {
-  app.add_subcommand("compare", "(not built yet)")->callback([] {
-    throw Error("'fwbench compare' is not built yet");
+  auto a = std::make_shared<std::string>();
+  auto b = std::make_shared<std::string>();
+  auto options = std::make_shared<report::CompareOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compare",
+      "Compare two results files cell by cell (B/A, Mann-Whitney U); exit 2 on a regression");
+  cmd->add_option("A", *a, "baseline fwbench.results/1")->required()->check(CLI::ExistingFile);
+  cmd->add_option("B", *b, "candidate fwbench.results/1")->required()->check(CLI::ExistingFile);
+  cmd->add_option(
+         "--metric", options->metric,
+         "rps | p99_us | cpu_us_per_request (also p50_us, p999_us, rss_peak_bytes_per_worker)")
+      ->capture_default_str();
+  cmd->add_option("--threshold", options->threshold, "relative change that counts as a regression")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--alpha", options->alpha, "significance level of the U test")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->callback([=] {
+    const report::ResultsSet ra = report::LoadResultsFile(*a);
+    const report::ResultsSet rb = report::LoadResultsFile(*b);
+    if (ra.machine.cpu_model != rb.machine.cpu_model) {
+      std::fprintf(stderr, "fwbench compare: warning: different machines (\"%s\" vs \"%s\")\n",
+                   ra.machine.cpu_model.c_str(), rb.machine.cpu_model.c_str());
+    }
+    const report::CompareOutcome outcome = report::Compare(ra, rb, *options);
+    std::fputs(report::RenderCompare(outcome, *options).c_str(), stdout);
+    if (outcome.regressions > 0) throw CLI::RuntimeError(2);
   });
 }
 

@@ -1,12 +1,43 @@
-// PLACEHOLDER until its component lands: the owning component replaces this file.
+// `fwbench report RESULTS.json... --out DIR`: tables.md, SVG charts, report.html, report.json,
+// then the decision matrix's answer per use case on stdout.
+#include <cstdio>
+
 #include "cli/commands.h"
-#include "common/error.h"
+#include "report/html.h"
+#include "report/report.h"
 
 namespace fwbench::cli {
 
 void AddReportCommand(CLI::App& app) {
-  app.add_subcommand("report", "(not built yet)")->callback([] {
-    throw Error("'fwbench report' is not built yet");
+  auto inproc_path = std::make_shared<std::string>();
+  auto weights = std::make_shared<std::string>();
+  auto appsize = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto results = std::make_shared<std::vector<std::string>>();
+  CLI::App* cmd = app.add_subcommand(
+      "report", "Write tables.md, SVG charts, report.html and report.json from results files");
+  cmd->add_option("results", *results, "fwbench.results/1 files (one machine)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--inproc", *inproc_path, "fwbench.inproc/1 file (in-process framework cost)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--weights", *weights,
+                  "use-case weights (fwbench.weights/1); default src/report/use_cases.json")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--appsize", *appsize,
+                  "saved fwbench.appsize/1; default: measure now into DIR/appsize.json")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", *out, "output folder")->required();
+  cmd->callback([=] {
+    report::ReportOptions o;
+    for (const auto& r : *results) o.results.emplace_back(r);
+    if (!inproc_path->empty()) o.inproc = *inproc_path;
+    if (!weights->empty()) o.weights = *weights;
+    if (!appsize->empty()) o.appsize = *appsize;
+    o.out = *out;
+    const report::ReportOutcome outcome = report::GenerateReport(o);
+    std::printf("Decision matrix, winner per use case:\n%s\nreport: %s\n",
+                report::RenderAnswerText(outcome.use_cases).c_str(), outcome.html.c_str());
   });
 }
 

@@ -1,0 +1,489 @@
+"""fwbench's code-size and footprint counter (writes a fwbench.appsize/1 document).
+
+For every framework in apps/frameworks.json it measures:
+  reference_app   files, code lines and framework concepts the reference app under
+                  apps/<framework>/ needs for the shared route contract;
+  hello_world     the same for src/report/hello/<framework>_hello.py, which is also run once
+                  through WSGI to prove it answers "Hello, World!";
+  dependencies    the framework distribution's transitive requirements in this venv and the
+                  installed size of it all (from each distribution's RECORD);
+  app_stack       the same for every third-party distribution the reference app imports;
+  import_time_ms  wall time to import the hello-world module and build its WSGI app, in a
+                  fresh interpreter, median of --runs runs (the only non-deterministic field);
+  security_defaults  what a new project protects out of the box: Flask(__name__), or Django
+                  with the settings its `startproject` template writes; probed through WSGI.
+
+Counting rules (the same for every framework):
+  code line   a line holding a Python token that is not a comment or a docstring; for
+              templates a non-blank line. Migrations are generated: listed, not counted.
+  concept     a distinct framework name the code uses: a name imported from a third-party
+              module ("flask.Blueprint"), an attribute of one ("django.db.models.CharField"),
+              an attribute of an object made by calling one ("flask.Flask().route"), a dotted
+              framework path in a string ("django.middleware.csrf.CsrfViewMiddleware"), a
+              setting (an UPPER_CASE name assigned in a settings.py), and a template tag or
+              filter.
+
+Usage: python appsize.py --root REPO --out FILE [--runs 7]
+       python appsize.py --probe-security FRAMEWORK   (internal: prints JSON)
+"""
+import argparse
+import ast
+import io
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tokenize
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+FRAMEWORK_DISTRIBUTIONS = {"flask": "Flask", "django": "Django"}
+SKIP_DIRS = {"__pycache__", "tests", "node_modules", ".pytest_cache"}
+SKIP_FILES = {"facts.json"}
+CODE_SUFFIXES = {".py", ".html", ".txt", ".cfg", ".ini", ".toml", ".json", ".jinja", ".j2"}
+
+
+# ---------------------------------------------------------------- code lines
+
+def docstring_lines(tree):
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return lines
+
+
+def python_code_lines(text):
+    skip = docstring_lines(ast.parse(text))
+    lines = set()
+    ignore = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+              tokenize.ENCODING, tokenize.ENDMARKER}
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type in ignore:
+            continue
+        for line in range(tok.start[0], tok.end[0] + 1):
+            if line not in skip:
+                lines.add(line)
+    return len(lines)
+
+
+def text_code_lines(text):
+    return sum(1 for line in text.splitlines() if line.strip())
+
+
+# ---------------------------------------------------------------- concepts
+
+class ConceptVisitor(ast.NodeVisitor):
+    """Collects framework names used by one module."""
+
+    def __init__(self, is_third_party, settings_module, module="", exports=None):
+        self.is_third_party = is_third_party
+        self.settings_module = settings_module
+        self.module = module  # dotted name of this module ("benchapp.bench")
+        self.exports = exports or {}  # other local modules' framework bindings
+        self.bound = {}  # local name -> qualified framework name
+        self.concepts = set()
+        self.class_depth = 0
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            if self.is_third_party(alias.name):
+                self.concepts.add(alias.name)
+                self.bound[(alias.asname or alias.name).split(".")[0]] = \
+                    alias.name if alias.asname else alias.name.split(".")[0]
+
+    def visit_ImportFrom(self, node):
+        if node.level or (node.module and not self.is_third_party(node.module)):
+            # A local module: bind names that stand for framework objects made there
+            # (e.g. `from .extensions import db` where db = SQLAlchemy()).
+            base = self.module.split(".")[:len(self.module.split(".")) - node.level] \
+                if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            for alias in node.names:
+                qual = self.exports.get(target, {}).get(alias.name)
+                if qual:
+                    self.bound[alias.asname or alias.name] = qual
+            return
+        if not node.module:
+            return
+        for alias in node.names:
+            qual = f"{node.module}.{alias.name}"
+            self.concepts.add(qual)
+            self.bound[alias.asname or alias.name] = qual
+
+    def qualify(self, node):
+        """The framework name an expression stands for, or None."""
+        if isinstance(node, ast.Name):
+            return self.bound.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            base = self.qualify(node.func)  # an object made by a framework class or factory
+            return f"{base}()" if base else None
+        return None  # method-call results are plain values, not new concepts
+
+    def visit_ClassDef(self, node):
+        self.generic_visit(node)
+        for base in node.bases:  # a class built on a framework class stands for it
+            qual = self.qualify(base)
+            if qual:
+                self.bound[node.name] = qual
+                break
+
+    def visit_Attribute(self, node):
+        qual = self.qualify(node)
+        if qual:
+            self.concepts.add(qual)
+        else:
+            self.generic_visit(node)
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        qual = self.qualify(node.value) if isinstance(node.value, ast.Call) else None
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                if qual:
+                    self.bound[target.id] = qual
+                if self.settings_module and target.id.isupper() and target.id[0] != "_":
+                    self.concepts.add(f"setting:{target.id}")
+
+    def visit_AnnAssign(self, node):
+        self.generic_visit(node)
+        if self.settings_module and isinstance(node.target, ast.Name) \
+                and node.target.id.isupper() and node.target.id[0] != "_":
+            self.concepts.add(f"setting:{node.target.id}")
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, str) and re.fullmatch(r"[a-z_]+(\.[A-Za-z_]\w*)+", node.value) \
+                and self.is_third_party(node.value):
+            self.concepts.add(node.value)
+
+
+TEMPLATE_TAG = re.compile(r"{%-?\s*(\w+)")
+TEMPLATE_FILTER = re.compile(r"\|\s*(\w+)")
+TEMPLATE_EXPR = re.compile(r"{{(.*?)}}|{%(.*?)%}", re.S)
+
+
+def template_concepts(text):
+    concepts = {f"template-tag:{m}" for m in TEMPLATE_TAG.findall(text) if not m.startswith("end")}
+    for expr in TEMPLATE_EXPR.findall(text):
+        for part in expr:
+            concepts.update(f"template-filter:{f}" for f in TEMPLATE_FILTER.findall(part))
+    return concepts
+
+
+def make_is_third_party(local_names):
+    stdlib = set(sys.stdlib_module_names)
+
+    def is_third_party(module):
+        top = module.split(".")[0]
+        if top in stdlib or top in local_names or top == "__future__":
+            return False
+        try:
+            return top in metadata.packages_distributions()
+        except Exception:  # noqa: BLE001 - metadata of a broken install: not third party
+            return False
+
+    return is_third_party
+
+
+def local_module_names(dirs):
+    names = set()
+    for d in dirs:
+        for child in Path(d).iterdir():
+            if child.suffix == ".py":
+                names.add(child.stem)
+            elif child.is_dir() and (child / "__init__.py").exists():
+                names.add(child.name)
+    return names
+
+
+def module_name(path, base):
+    parts = list(path.relative_to(base).with_suffix("").parts) if base else [path.stem]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+        return ".".join(parts), True
+    return ".".join(parts), False
+
+
+def local_exports(files, base, is_third_party):
+    """Framework bindings per local module, resolved through local imports (3 passes)."""
+    exports = {}
+    for _ in range(3):
+        for path in files:
+            if path.suffix != ".py":
+                continue
+            name, is_package = module_name(path, base)
+            visitor = ConceptVisitor(is_third_party, False,
+                                     name + (".__init__" if is_package else ""), exports)
+            visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
+            exports[name] = dict(visitor.bound)
+    return exports
+
+
+def count_tree(files, root, is_third_party, base=None):
+    """Files, code lines and concepts of a list of files (`base`: their import root)."""
+    exports = local_exports(files, base, is_third_party) if base else {}
+    out = {"files": 0, "code_lines": 0, "generated_files": 0, "generated_lines": 0,
+           "by_file": {}}
+    concepts, imports = set(), set()
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        generated = "migrations" in path.parts and path.name != "__init__.py"
+        if path.suffix == ".py":
+            lines = python_code_lines(text)
+            name, is_package = module_name(path, base)
+            visitor = ConceptVisitor(is_third_party, path.name == "settings.py",
+                                     name + (".__init__" if is_package else ""), exports)
+            visitor.visit(ast.parse(text))
+            if not generated:
+                concepts |= visitor.concepts
+                imports |= {c.split(".")[0] for c in visitor.concepts if ":" not in c}
+        else:
+            lines = text_code_lines(text)
+            if path.suffix in {".html", ".jinja", ".j2"}:
+                concepts |= template_concepts(text)
+        if generated:
+            out["generated_files"] += 1
+            out["generated_lines"] += lines
+        else:
+            out["files"] += 1
+            out["code_lines"] += lines
+        out["by_file"][rel] = lines
+    out["concepts"] = len(concepts)
+    out["concept_names"] = sorted(concepts)
+    out["third_party_imports"] = sorted(imports)
+    return out
+
+
+def app_files(app_dir):
+    files = []
+    for path in sorted(Path(app_dir).rglob("*")):
+        if not path.is_file() or SKIP_DIRS & set(path.parts) or path.name in SKIP_FILES:
+            continue
+        if path.suffix in CODE_SUFFIXES:
+            files.append(path)
+    return files
+
+
+# ---------------------------------------------------------------- dependencies
+
+def requirement_closure(names):
+    """Distribution names (canonical, sorted) required by `names`, transitively."""
+    seen, todo = {}, list(names)
+    while todo:
+        name = todo.pop()
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        key = dist.metadata["Name"].lower().replace("_", "-")
+        if key in seen:
+            continue
+        seen[key] = dist
+        for spec in dist.requires or []:
+            req = Requirement(spec)
+            if req.marker and not req.marker.evaluate({"extra": ""}):
+                continue
+            todo.append(req.name)
+    return seen
+
+
+def installed_bytes(dists):
+    return sum(f.size or 0 for d in dists.values() for f in (d.files or []))
+
+
+def dependency_summary(root_names):
+    closure = requirement_closure(root_names)
+    roots = {n.lower().replace("_", "-") for n in root_names}
+    deps = sorted(k for k in closure if k not in roots)
+    return {"roots": sorted(roots), "requires": deps, "count": len(deps),
+            "install_bytes": installed_bytes(closure),
+            "versions": {k: closure[k].version for k in sorted(closure)}}
+
+
+def distributions_of(modules):
+    mapping = metadata.packages_distributions()
+    return sorted({d for m in modules for d in mapping.get(m, [])})
+
+
+# ---------------------------------------------------------------- running apps
+
+def wsgi_call(app, method="GET", path="/", body=b"", headers=None):
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
+               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_HOST": "localhost",
+               "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
+               "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
+               "CONTENT_LENGTH": str(len(body)),
+               "CONTENT_TYPE": "application/x-www-form-urlencoded"}
+    environ.update(headers or {})
+    captured = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        captured["status"] = int(status.split()[0])
+        captured["headers"] = {k.lower(): v for k, v in response_headers}
+
+    chunks = app(environ, start_response)
+    try:
+        data = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return captured["status"], captured["headers"], data
+
+
+def load_module(path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SECURITY_HEADERS = {"x-frame-options": "X-Frame-Options (clickjacking)",
+                    "x-content-type-options": "X-Content-Type-Options: nosniff",
+                    "referrer-policy": "Referrer-Policy",
+                    "cross-origin-opener-policy": "Cross-Origin-Opener-Policy"}
+
+
+def flask_new_project():
+    from flask import Flask, render_template_string
+    app = Flask("probe")
+
+    @app.route("/", methods=["GET", "POST"])
+    def index():
+        return "ok"
+
+    with app.app_context():
+        escaped = "&lt;b&gt;" in render_template_string("{{ v }}", v="<b>")
+    return app, escaped, bool(app.config["SESSION_COOKIE_HTTPONLY"])
+
+
+def django_new_project():
+    import django
+    from django.conf import settings
+    template = Path(django.__file__).parent / "conf/project_template/project_name/settings.py-tpl"
+    source = re.sub(r"{{\s*\w+\s*}}", "probe", template.read_text())
+    namespace = {"__file__": str(template)}
+    exec(compile(source, str(template), "exec"), namespace)  # noqa: S102 - Django's own template
+    conf = {k: v for k, v in namespace.items() if k.isupper()}
+    conf.update(ROOT_URLCONF="appsize_probe_urls", ALLOWED_HOSTS=["localhost"],
+                DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
+    import types
+    urls = types.ModuleType("appsize_probe_urls")
+    sys.modules["appsize_probe_urls"] = urls
+    settings.configure(**conf)
+    django.setup()
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import path
+    urls.urlpatterns = [path("", lambda request: HttpResponse("ok"))]
+    from django.core.wsgi import get_wsgi_application
+    escaped = "&lt;b&gt;" in engines["django"].from_string("{{ v }}").render({"v": "<b>"})
+    return get_wsgi_application(), escaped, bool(settings.SESSION_COOKIE_HTTPONLY)
+
+
+def probe_security(framework):
+    app, escaped, httponly = {"flask": flask_new_project, "django": django_new_project}[framework]()
+    _, headers, _ = wsgi_call(app, "GET", "/")
+    checks = {label: name in headers for name, label in SECURITY_HEADERS.items()}
+    post_status, _, _ = wsgi_call(app, "POST", "/", b"a=1")
+    checks["CSRF: a POST without a token is rejected"] = post_status == 403
+    checks["Templates autoescape by default"] = escaped
+    checks["Session cookie HttpOnly by default"] = httponly
+    return {"checks": checks, "on": sum(checks.values()), "total": len(checks),
+            "fraction": sum(checks.values()) / len(checks),
+            "how": "a new project (Flask(__name__); Django with its startproject settings) "
+                   "called through WSGI: GET / headers, POST / without a CSRF token"}
+
+
+def hello_world(hello_file, framework, root, is_third_party):
+    counted = count_tree([hello_file], root, is_third_party)
+    probe = subprocess.run([sys.executable, "-c",
+                            "import json,sys; sys.path.insert(0, sys.argv[1]);"
+                            "import appsize; m = appsize.load_module(appsize.Path(sys.argv[2]));"
+                            "s,h,b = appsize.wsgi_call(m.app); print(json.dumps([s, b.decode()]))",
+                            str(Path(__file__).parent), str(hello_file)],
+                           capture_output=True, text=True, check=True)
+    status, body = json.loads(probe.stdout)
+    return {"path": hello_file.relative_to(root).as_posix(), "files": counted["files"],
+            "code_lines": counted["code_lines"], "concepts": counted["concepts"],
+            "concept_names": counted["concept_names"], "response": {"status": status, "body": body}}
+
+
+def import_time_ms(hello_file, runs):
+    code = ("import time, importlib.util, sys; t = time.perf_counter();"
+            "s = importlib.util.spec_from_file_location('hello', sys.argv[1]);"
+            "m = importlib.util.module_from_spec(s); s.loader.exec_module(m); m.app;"
+            "print((time.perf_counter() - t) * 1000)")
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code, str(hello_file)], capture_output=True,
+                             text=True, check=True)
+        samples.append(round(float(out.stdout), 2))
+    return {"median": round(statistics.median(samples), 2), "samples": samples, "runs": runs,
+            "what": "fresh interpreter: import the hello-world module and build its WSGI app"}
+
+
+def measure(root, runs):
+    frameworks = json.loads((root / "apps/frameworks.json").read_text())["frameworks"]
+    out = {"schema": "fwbench.appsize/1",
+           "python": ".".join(map(str, sys.version_info[:3])), "frameworks": {},
+           "rules": __doc__.split("Counting rules")[1].split("Usage:")[0].strip()}
+    for name in sorted(frameworks):
+        entry = frameworks[name]
+        app_dir = root / entry["dir"]
+        search = [root / p for p in entry.get("pythonpath", [entry["dir"]])]
+        local = local_module_names([p for p in search if p.is_dir()])
+        is_third_party = make_is_third_party(local)
+        dist = FRAMEWORK_DISTRIBUTIONS.get(name, entry.get("distribution", name))
+        ref = count_tree(app_files(app_dir), root, is_third_party, app_dir)
+        ref["path"] = entry["dir"]
+        result = {"version": metadata.version(dist), "distribution": dist, "reference_app": ref,
+                  "dependencies": dependency_summary([dist]),
+                  "app_stack": dependency_summary(
+                      distributions_of(ref["third_party_imports"]) or [dist])}
+        hello_file = Path(__file__).parent / "hello" / f"{name}_hello.py"
+        if hello_file.exists():
+            result["hello_world"] = hello_world(hello_file, name, root, is_third_party)
+            result["import_time_ms"] = import_time_ms(hello_file, runs)
+        probe = subprocess.run([sys.executable, __file__, "--probe-security", name],
+                               capture_output=True, text=True)
+        if probe.returncode == 0:
+            result["security_defaults"] = json.loads(probe.stdout)
+        else:
+            result["security_defaults_error"] = probe.stderr.strip().splitlines()[-1:]
+        out["frameworks"][name] = result
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--probe-security")
+    args = parser.parse_args()
+    if args.probe_security:
+        print(json.dumps(probe_security(args.probe_security)))
+        return
+    if not args.root or not args.out:
+        parser.error("--root and --out are required")
+    doc = measure(args.root.resolve(), args.runs)
+    tmp = args.out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    tmp.replace(args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+#include "report/compare.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "common/error.h"
+#include "report/format.h"
+#include "report/stats.h"
+
+namespace fwbench::report {
+namespace {
+
+bool HigherIsBetter(const std::string& metric) {
+  if (metric == "rps") return true;
+  if (metric == "p50_us" || metric == "p99_us" || metric == "p999_us" ||
+      metric == "cpu_us_per_request" || metric == "rss_peak_bytes_per_worker") {
+    return false;
+  }
+  throw Error("unknown metric '" + metric + "'", "--metric",
+              "use rps, p50_us, p99_us, p999_us, cpu_us_per_request or rss_peak_bytes_per_worker");
+}
+
+std::string Pad(const std::string& s, size_t width, bool right = false) {
+  // width in bytes: ids and numbers are ASCII
+  if (s.size() >= width) return s;
+  return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
+}
+
+}  // namespace
+
+CompareOutcome Compare(const ResultsSet& a, const ResultsSet& b, const CompareOptions& o) {
+  CompareOutcome out{.metric = o.metric, .higher_is_better = HigherIsBetter(o.metric)};
+  std::map<std::string, const Cell*> b_cells;
+  for (const Cell& c : b.cells) b_cells[c.id] = &c;
+  std::vector<double> ratios;
+  for (const Cell& ca : a.cells) {
+    auto it = b_cells.find(ca.id);
+    if (it == b_cells.end()) {
+      out.only_in_a.push_back(ca.id);
+      continue;
+    }
+    const Cell& cb = *it->second;
+    b_cells.erase(it);
+    const Summary* sa = ca.Metric(o.metric);
+    const Summary* sb = cb.Metric(o.metric);
+    if (!ca.ok() || !cb.ok() || !sa || !sb || sa->median == 0) continue;
+    CompareRow row{.id = ca.id,
+                   .a = sa->median,
+                   .b = sb->median,
+                   .ratio = sb->median / sa->median,
+                   .n_a = sa->n,
+                   .n_b = sb->n};
+    const MannWhitney u = MannWhitneyU(sa->values, sb->values);
+    row.p_value = u.p_value;
+    row.exact = u.exact;
+    row.testable = u.min_p < o.alpha;
+    const bool worse =
+        out.higher_is_better ? row.ratio < 1 - o.threshold : row.ratio > 1 + o.threshold;
+    const bool better =
+        out.higher_is_better ? row.ratio > 1 + o.threshold : row.ratio < 1 - o.threshold;
+    const bool significant = !row.testable || row.p_value < o.alpha;
+    row.regressed = worse && significant;
+    row.improved = better && significant;
+    out.regressions += row.regressed;
+    ratios.push_back(row.ratio);
+    out.rows.push_back(row);
+  }
+  for (const Cell& c : b.cells) {
+    if (b_cells.count(c.id)) out.only_in_b.push_back(c.id);
+  }
+  if (out.rows.empty()) {
+    throw Error("no cell with metric '" + o.metric + "' is in both files (" +
+                    std::to_string(a.cells.size()) + " and " + std::to_string(b.cells.size()) +
+                    " cells, matched by id)",
+                a.files.front() + " vs " + b.files.front(), "compare results of the same suite");
+  }
+  out.geomean_ratio = GeometricMean(ratios);
+  return out;
+}
+
+std::string RenderCompare(const CompareOutcome& out, const CompareOptions& o) {
+  size_t width = 4;
+  for (const auto& r : out.rows) width = std::max(width, r.id.size());
+  std::string text =
+      "metric: " + out.metric + " (" + (out.higher_is_better ? "higher" : "lower") +
+      " is better); threshold " + Fixed(o.threshold * 100, 1) + "%, alpha " + Sig(o.alpha) +
+      "; Mann-Whitney U two-sided: exact when no ties and a sample has <= 8 values, else normal "
+      "approximation with tie and continuity correction\n\n";
+  text += Pad("cell", width) + "  " + Pad("A", 12, true) + "  " + Pad("B", 12, true) + "  " +
+          Pad("B/A", 7, true) + "  " + Pad("p", 7, true) + "  verdict\n";
+  for (const auto& r : out.rows) {
+    std::string verdict = r.regressed ? "REGRESSED" : r.improved ? "improved" : "same";
+    if (!r.testable)
+      verdict += " (untestable: n=" + std::to_string(r.n_a) + "/" + std::to_string(r.n_b) +
+                 ", ratio only)";
+    text += Pad(r.id, width) + "  " + Pad(Sig(r.a, 4), 12, true) + "  " +
+            Pad(Sig(r.b, 4), 12, true) + "  " + Pad(Fixed(r.ratio, 3), 7, true) + "  " +
+            Pad(Fixed(r.p_value, 4), 7, true) + "  " + verdict + "\n";
+  }
+  text += Pad("geomean", width) + "  " + Pad("", 12) + "  " + Pad("", 12) + "  " +
+          Pad(Fixed(out.geomean_ratio, 3), 7, true) + "\n";
+  if (!out.only_in_a.empty())
+    text += std::to_string(out.only_in_a.size()) + " cell(s) only in A, not compared\n";
+  if (!out.only_in_b.empty())
+    text += std::to_string(out.only_in_b.size()) + " cell(s) only in B, not compared\n";
+  text += std::to_string(out.regressions) + " regression(s) of " + std::to_string(out.rows.size()) +
+          " cells\n";
+  return text;
+}
+
+}  // namespace fwbench::report

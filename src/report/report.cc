@@ -1,0 +1,163 @@
+#include "report/report.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/paths.h"
+#include "report/charts.h"
+#include "report/format.h"
+#include "report/html.h"
+#include "report/inproc.h"
+#include "report/measures.h"
+#include "report/results.h"
+#include "report/subprocess.h"
+#include "report/tables.h"
+
+namespace fwbench::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read " + path.string(), "fwbench report", "check the file exists");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Reads the given app-size document, or measures the apps now into <out>/appsize.json.
+nlohmann::json AppSize(const ReportOptions& o, std::vector<std::string>& notes) {
+  fs::path path;
+  if (o.appsize) {
+    path = *o.appsize;
+    notes.push_back("Learning curve, structure, flexibility and security evidence: " +
+                    path.filename().string() + " (written by src/report/appsize.py).");
+  } else {
+    path = o.out / "appsize.json";
+    const ProcessResult run =
+        RunProcess({VenvPython().string(), (o.root / "src/report/appsize.py").string(), "--root",
+                    o.root.string(), "--out", path.string()});
+    if (run.exit_code != 0) {
+      throw Error(
+          "the app-size tool failed (exit " + std::to_string(run.exit_code) + "):\n" + run.output,
+          "src/report/appsize.py",
+          "run scripts/setup; pass --appsize FILE to use a saved measurement");
+    }
+    notes.push_back(
+        "Learning curve, structure, flexibility and security evidence: appsize.json, measured now "
+        "by src/report/appsize.py.");
+  }
+  nlohmann::json doc = ReadJsonFile(path);
+  CheckAppSize(doc, path.string());
+  return doc;
+}
+
+std::string MatrixMarkdown(const Matrix& matrix, const std::vector<UseCaseResult>& use_cases) {
+  std::string md =
+      "## Decision matrix\n\nScores out of 10 (see report.html for every piece of evidence).\n\n| "
+      "criterion |";
+  std::string sep = "|---|";
+  for (const auto& fw : matrix.frameworks) {
+    md += " " + fw + " |";
+    sep += "---:|";
+  }
+  md += "\n" + sep + "\n";
+  for (const CriterionRow& row : matrix.rows) {
+    md += "| " + row.criterion.label + " |";
+    for (const auto& fw : matrix.frameworks)
+      md += row.has_data() ? " " + Fixed(row.scores.at(fw), 1) + " |" : " no data |";
+    md += "\n";
+  }
+  md += "\n| use case | article | winner |";
+  sep = "|---|---|---|";
+  for (const auto& fw : matrix.frameworks) {
+    md += " " + fw + " |";
+    sep += "---:|";
+  }
+  md += " margin | how robust |\n" + sep + "---:|---|\n";
+  for (const UseCaseResult& r : use_cases) {
+    md += "| " + MdCell(r.use_case.label) + " | " +
+          (r.use_case.article_pick.empty() ? "–" : r.use_case.article_pick) + " | **" + r.winner +
+          "** |";
+    for (const auto& fw : matrix.frameworks) md += " " + Fixed(r.scores.at(fw), 2) + " |";
+    md += " " + Fixed(r.margin, 2) + " | " + MdCell(DescribeSensitivity(r)) + " |\n";
+  }
+  return md + "\n";
+}
+
+}  // namespace
+
+ReportOutcome GenerateReport(const ReportOptions& o) {
+  const fs::path root = o.root.empty() ? SourceDir() : o.root;
+  ReportOptions opts = o;
+  opts.root = root;
+  std::vector<ResultsSet> sets;
+  for (const auto& path : o.results) sets.push_back(LoadResultsFile(path));
+  const ResultsSet results = MergeResults(sets);
+  std::vector<std::string> notes;
+  std::string inputs;
+  for (const auto& f : results.files)
+    inputs += (inputs.empty() ? "" : ", ") + fs::path(f).filename().string();
+  notes.push_back("Performance, ORM and template evidence: " + inputs + " (fwbench.results/1).");
+
+  std::vector<InprocRow> inproc;
+  if (o.inproc) {
+    inproc = LoadInproc(*o.inproc);
+    notes.push_back("In-process cost: " + o.inproc->filename().string() + " (fwbench.inproc/1).");
+  }
+  fs::create_directories(o.out);
+  const nlohmann::json appsize = AppSize(opts, notes);
+  Evidence evidence{.results = &results,
+                    .appsize = &appsize,
+                    .facts = LoadFacts(root / "apps", results.frameworks)};
+  for (const auto& [fw, doc] : evidence.facts)
+    notes.push_back("Facts for " + fw + ": apps/" + fw +
+                    "/facts.json (each with its source and date).");
+  const fs::path weights_path = o.weights.value_or(root / "src/report/use_cases.json");
+  const std::vector<UseCase> use_cases =
+      LoadUseCases(ReadJsonFile(weights_path), weights_path.string());
+  notes.push_back("Use-case weights: " + weights_path.filename().string() + ".");
+
+  std::vector<MeasureInput> measures = BuildMeasures(evidence);
+  if (!inproc.empty()) measures.push_back(InprocMeasure(inproc));
+  const Matrix matrix = ScoreMatrix(results.frameworks, measures);
+  ReportOutcome outcome;
+  for (const UseCase& uc : use_cases) outcome.use_cases.push_back(EvaluateUseCase(matrix, uc));
+  const std::vector<RouteTable> tables = BuildRouteTables(results);
+
+  PageInput page{
+      .results = &results, .tables = &tables, .matrix = &matrix, .use_cases = &outcome.use_cases};
+  if (o.charts) {
+    page.charts =
+        DrawCharts(BuildChartSpec(results), o.out, VenvPython(), root / "src/report/charts.py");
+    for (const auto& chart : page.charts)
+      page.chart_svgs.push_back(InlineSvg(ReadText(o.out / chart.file)));
+  }
+  page.notes = notes;
+
+  std::string md = RenderTablesMarkdown(results, tables);
+  if (!inproc.empty()) md += RenderInprocMarkdown(inproc);
+  md += MatrixMarkdown(matrix, outcome.use_cases);
+  for (const auto& chart : page.charts) md += "![" + chart.title + "](" + chart.file + ")\n\n";
+  WriteFileAtomic(o.out / "tables.md", md);
+
+  nlohmann::json doc = {
+      {"schema", "fwbench.report/1"},       {"machine", DescribeMachine(results.machine)},
+      {"fixture", results.machine.fixture}, {"inputs", notes},
+      {"frameworks", results.frameworks},   {"tables", nlohmann::json::array()},
+      {"matrix", ToJson(matrix)},           {"use_cases", nlohmann::json::array()},
+      {"charts", nlohmann::json::array()},  {"appsize", appsize}};
+  for (const auto& t : tables) doc["tables"].push_back(ToJson(t));
+  for (const auto& r : outcome.use_cases) doc["use_cases"].push_back(ToJson(r));
+  for (const auto& c : page.charts) doc["charts"].push_back({{"file", c.file}, {"title", c.title}});
+  WriteJsonAtomic(o.out / "report.json", doc);
+
+  outcome.html = o.out / "report.html";
+  WriteFileAtomic(outcome.html, RenderHtml(page));
+  return outcome;
+}
+
+}  // namespace fwbench::report

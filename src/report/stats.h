@@ -1,0 +1,42 @@
+#pragma once
+// Statistics over repetitions: medians, bootstrap confidence intervals, geometric means and
+// the Mann-Whitney U test (as Google Benchmark's tools/compare.py uses, via SciPy).
+#include <cstdint>
+#include <vector>
+
+namespace fwbench::report {
+
+// Median (mean of the middle two for an even count). Returns 0 for an empty input.
+double Median(std::vector<double> values);
+// Linear-interpolation quantile (R type 7, NumPy's default), q in [0, 1]. 0 when empty.
+double Quantile(std::vector<double> values, double q);
+// exp(mean(log(x))). Returns 0 when empty or when any value is not positive.
+double GeometricMean(const std::vector<double>& values);
+
+struct Interval {
+  double low = 0, high = 0;
+};
+
+// 95% percentile-bootstrap CI of median(numerator)/median(denominator), resampling each side
+// with replacement `resamples` times from a fixed seed, so the same input always gives the same
+// interval. With one value on each side the interval is the point ratio.
+Interval BootstrapRatioCi(const std::vector<double>& numerator,
+                          const std::vector<double>& denominator, int resamples = 2000,
+                          uint64_t seed = 0x66776265'6e636821ULL);
+
+struct MannWhitney {
+  double u1 = 0;       // U statistic of the first sample
+  double p_value = 1;  // two-sided
+  bool exact = false;  // exact null distribution, else normal approximation
+  double min_p = 1;    // smallest two-sided p these sample sizes can give (exact, no ties)
+};
+
+// Two-sided Mann-Whitney U test, like scipy.stats.mannwhitneyu(x, y, method="auto"): the
+// exact distribution when there are no ties and either sample has at most 8 values; otherwise
+// the normal approximation with tie correction and continuity correction. p = 1 when either
+// sample is empty.
+// `asymptotic` forces the normal approximation (scipy's method="asymptotic").
+MannWhitney MannWhitneyU(const std::vector<double>& x, const std::vector<double>& y,
+                         bool asymptotic = false);
+
+}  // namespace fwbench::report

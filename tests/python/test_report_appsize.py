@@ -1,0 +1,70 @@
+"""The counting rules of src/report/appsize.py on small inputs with known answers."""
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("appsize", ROOT / "src/report/appsize.py")
+appsize = importlib.util.module_from_spec(spec)
+sys.modules["appsize"] = appsize
+spec.loader.exec_module(appsize)
+
+
+def test_code_lines_skip_comments_blanks_and_docstrings():
+    text = '"""Module doc."""\n\n# comment\nimport os\n\n\ndef f():\n    """Doc\n    more."""\n    return (1 +\n            2)\n'
+    assert appsize.python_code_lines(text) == 4  # import, def, return over two lines
+
+
+def concepts(text, settings=False):
+    visitor = appsize.ConceptVisitor(lambda m: m.split(".")[0] in {"flask", "django"}, settings)
+    visitor.visit(ast.parse(text))
+    return visitor.concepts
+
+
+def test_concepts_follow_imports_objects_and_classes():
+    text = (
+        "from flask import Flask, jsonify\n"
+        "import os\n"
+        "app = Flask(__name__)\n"
+        "@app.route('/')\n"
+        "def hello():\n"
+        "    return jsonify(os.getcwd())\n"
+    )
+    assert concepts(text) == {"flask.Flask", "flask.jsonify", "flask.Flask().route"}
+
+
+def test_concepts_count_model_managers_settings_and_dotted_strings():
+    text = (
+        "from django.db import models\n"
+        "class World(models.Model):\n"
+        "    n = models.IntegerField()\n"
+        "World.objects.get(id=1).save()\n"
+        "MIDDLEWARE = ['django.middleware.csrf.CsrfViewMiddleware']\n"
+        "_PRIVATE = 1\n"
+    )
+    assert concepts(text, settings=True) == {
+        "django.db.models", "django.db.models.Model", "django.db.models.IntegerField",
+        "django.db.models.Model.objects.get", "setting:MIDDLEWARE",
+        "django.middleware.csrf.CsrfViewMiddleware"}
+
+
+def test_template_concepts():
+    text = "{% extends 'base.html' %}{% for f in items %}{{ f.message|upper }}{% endfor %}"
+    assert appsize.template_concepts(text) == {
+        "template-tag:extends", "template-tag:for", "template-filter:upper"}
+
+
+def test_hello_worlds_answer_through_wsgi():
+    for name in ("flask",):  # django's settings.configure is once per process: see the tool
+        module = appsize.load_module(ROOT / "src/report/hello" / f"{name}_hello.py")
+        status, _, body = appsize.wsgi_call(module.app)
+        assert (status, body) == (200, b"Hello, World!")
+
+
+def test_dependency_closure_of_flask():
+    deps = appsize.dependency_summary(["Flask"])
+    assert {"werkzeug", "jinja2", "itsdangerous", "click", "blinker", "markupsafe"} <= set(
+        deps["requires"])
+    assert deps["count"] == len(deps["requires"])
+    assert deps["install_bytes"] > 0
