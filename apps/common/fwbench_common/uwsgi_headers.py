@@ -1,4 +1,4 @@
-"""The Date header for servers that send none (uWSGI's --http-socket).
+"""The Date header for servers that send none (uWSGI's --http-socket and --http11-socket).
 
 The contract requires Server and Date on every response, as TechEmpower's rules do. uWSGI adds
 Server with `--add-header`, but a static header cannot carry a fresh Date, so the uWSGI template
