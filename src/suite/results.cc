@@ -89,7 +89,9 @@ bool ResultsFile::Finished(const std::string& id, int planned) {
   return static_cast<int>(cell["repetitions"].size()) >= planned;
 }
 
-void ResultsFile::Save() const { WriteJsonAtomic(path_, doc_); }
+// Compact JSON: every repetition carries its serialized histograms, and indenting them would
+// quadruple the file.
+void ResultsFile::Save() const { WriteFileAtomic(path_, doc_.dump() + "\n"); }
 
 void Summarize(nlohmann::json& cell) {
   using nlohmann::json;
