@@ -101,7 +101,7 @@ measure() {
 }
 
 echo "# loader=$LOADER, servers on CPU $SERVER_CPUS, load on CPU $LOAD_CPUS, $WORKERS worker(s), $CONNECTIONS connections, ${DURATION}s (+${WARMUP}s warm-up)" >&2
-echo "# note: the machine is shared and noisy (other builds running); compare ratios, not absolutes" >&2
+echo "# note: the machine is shared and noisy; compare ratios, not absolutes" >&2
 : >"$WORK/rows.tsv"
 for fw in $FRAMEWORKS; do
   for server in $SERVERS; do
@@ -151,7 +151,7 @@ for fw in dict.fromkeys(r["framework"] for r in rows):
 doc = {"schema": "fwbench.serve_vs_servers/1", "command": command,
        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
        "machine": {"cores": os.cpu_count(), "kernel": platform.release(),
-                   "note": "shared 2-core machine, other builds running: noisy; read the ratios"},
+                   "note": "shared 2-core VM: noisy; read the ratios"},
        "config": {"loader": loader, "connections": int(conns), "duration_s": float(duration),
                   "workers": int(workers), "profile": profile},
        "rows": rows, "checks": checks}

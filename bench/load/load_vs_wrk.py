@@ -230,7 +230,7 @@ def main():
            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "duration_s": args.duration, "reps": args.reps,
            "pinning": {"server_cpu": "0", "generator_cpu": "1"},
-           "note": "shared 2-core machine, other builds running: absolute numbers are noisy, "
+           "note": "shared 2-core VM: absolute numbers are noisy, "
                    "the alternating side-by-side ratios are the result",
            "nginx": rows, "close_delimited": close_row}
     write_atomic(args.out + ".json", json.dumps(doc, indent=2) + "\n")
@@ -241,7 +241,7 @@ def main():
           "process) pinned to CPU 0, the generator to CPU 1, 1 generator thread, "
           f"{args.duration} s per run, the two generators alternating, median of {args.reps} runs. "
           "CPU per request is the generator's user+sys (wait4 rusage) divided by the requests it "
-          "completed. The machine is shared with other builds, so absolute numbers are noisy; "
+          "completed. The VM is shared, so absolute numbers are noisy; "
           "the ratios come from runs interleaved in time.", "",
           "| connections | fwbench req/s | wrk req/s | req/s ratio | fwbench CPU µs/req (user) "
           "| wrk CPU µs/req (user) | CPU ratio |",
