@@ -32,33 +32,6 @@ std::string WithCi(double value, double low, double high, int digits) {
 
 std::string Mib(double bytes) { return Fixed(bytes / (1024.0 * 1024.0), 1) + " MiB"; }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string MdCell(const std::string& text) {
   std::string out;
   for (char c : text) {

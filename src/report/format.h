@@ -3,6 +3,8 @@
 // same text, independent of locale.
 #include <string>
 
+#include "common/html_escape.h"
+
 namespace fwbench::report {
 
 // `value` rounded to `digits` significant digits, never in exponent form: 12345.6 -> "12346",
@@ -16,7 +18,6 @@ std::string WithCi(double value, double low, double high, int digits = 3);
 // Bytes as MiB with one decimal: "39.3 MiB".
 std::string Mib(double bytes);
 // HTML-escapes &, <, >, " and '.
-std::string HtmlEscape(const std::string& text);
 // Escapes | for a Markdown table cell.
 std::string MdCell(const std::string& text);
 

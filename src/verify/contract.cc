@@ -74,7 +74,7 @@ std::string ExpectedFortunesHtml(const json& contract) {
   for (const json& row : fortunes.at("expected_table")) {
     std::string rendered = row_template;
     ReplaceAll(rendered, "{id}", std::to_string(row.at(0).get<long long>()));
-    ReplaceAll(rendered, "{message}", EscapeHtml(row.at(1).get<std::string>()));
+    ReplaceAll(rendered, "{message}", HtmlEscape(row.at(1).get<std::string>()));
     html += rendered;
   }
   return html + fortunes.at("html_after_rows").get<std::string>();

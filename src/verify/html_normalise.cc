@@ -59,7 +59,7 @@ std::string CanonicalText(std::string_view raw) {
     }
   }
   if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-  return EscapeHtml(collapsed);
+  return HtmlEscape(collapsed);
 }
 
 // `raw` is a whole tag from '<' to '>' inclusive.
@@ -132,31 +132,6 @@ std::string DecodeEntities(std::string_view text) {
   return out;
 }
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::vector<std::string> HtmlTokens(std::string_view html) {
   std::vector<std::string> tokens;

@@ -6,19 +6,18 @@
 #include <string_view>
 #include <vector>
 
+#include "common/html_escape.h"
+
 namespace fwbench::verify {
 
 // Decodes character references: &amp; &lt; &gt; &quot; &apos; &nbsp;, &#NN; and &#xHH;.
 // An unknown or unterminated reference is kept as written.
 std::string DecodeEntities(std::string_view text);
 
-// Escapes & < > " ' as &amp; &lt; &gt; &quot; &#39;.
-std::string EscapeHtml(std::string_view text);
-
 // The document as canonical tokens. A tag ("<td>", "</tr>", "<!doctype html>") is lower-cased
 // by name with its attributes' whitespace collapsed and any "/" before ">" dropped; a comment
 // is dropped; a text is entity-decoded, its whitespace runs collapsed to one space, trimmed and
-// re-escaped with EscapeHtml; an empty text is dropped.
+// re-escaped with fwbench::HtmlEscape; an empty text is dropped.
 std::vector<std::string> HtmlTokens(std::string_view html);
 
 // The canonical tokens joined: equal for documents that differ only in entity spelling,

@@ -52,7 +52,7 @@ TEST(ExpectedFortunesHtml, EscapesEveryMessageAndKeepsOrder) {
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   size_t last = 0;
   for (const json& row : contract.at("fortunes").at("expected_table")) {
-    size_t at = html.find(EscapeHtml(row.at(1).get<std::string>()), last);
+    size_t at = html.find(HtmlEscape(row.at(1).get<std::string>()), last);
     ASSERT_NE(at, std::string::npos) << row.dump();
     last = at;
   }

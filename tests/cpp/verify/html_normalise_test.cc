@@ -14,8 +14,8 @@ TEST(DecodeEntities, KeepsUnknownAndBrokenReferences) {
   EXPECT_EQ(DecodeEntities("&bogus; &amp &#xZZ; AT&T"), "&bogus; &amp &#xZZ; AT&T");
 }
 
-TEST(EscapeHtml, EscapesTheFiveCharacters) {
-  EXPECT_EQ(EscapeHtml("<script>alert(\"x\" & 'y')</script>"),
+TEST(HtmlEscape, EscapesTheFiveCharacters) {
+  EXPECT_EQ(fwbench::HtmlEscape("<script>alert(\"x\" & 'y')</script>"),
             "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
 }
 
