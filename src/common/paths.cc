@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "fwbench_git_commit.h"  // generated at build time by src/common/git_commit.cmake
+
 namespace fwbench {
 
 std::filesystem::path SourceDir() {

@@ -9,7 +9,7 @@ namespace fwbench {
 std::filesystem::path SourceDir();
 // The venv's interpreter, <root>/.venv/bin/python. The only Python fwbench ever runs.
 std::filesystem::path VenvPython();
-// "0.1.0" and the git commit the binary was configured at.
+// "0.1.0", and the git commit the binary was built from ("-dirty" with local changes).
 std::string Version();
 std::string GitCommit();
 

@@ -23,6 +23,13 @@ struct RequestSpec {
 
 enum class Arrival { kUniform, kPoisson };
 
+// Counts a caller may watch while Run() works, e.g. for a live progress line. Updated with
+// relaxed atomics for every measured response and error.
+struct LiveCounters {
+  std::atomic<uint64_t> responses{0};
+  std::atomic<uint64_t> errors{0};
+};
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 80;
@@ -37,6 +44,7 @@ struct Options {
   double timeout_s = 2;
   std::vector<std::pair<std::string, std::string>> headers;  // added to every request
   std::vector<RequestSpec> requests;                         // weighted mix; at least one
+  LiveCounters* live = nullptr;                              // not owned; must outlive Run()
 };
 
 // Parses "http://host:port/path" into host, port and a single GET request for path.

@@ -153,10 +153,15 @@ struct Worker::Impl {
     loop.Add(c.fd.get(), EPOLLOUT, static_cast<uint64_t>(&c - conns.data()));
   }
 
+  void CountError(int64_t now) {
+    ++self.timeseries.At(SecondOf(now)).errors;
+    if (opt.live) opt.live->errors.fetch_add(1, std::memory_order_relaxed);
+  }
+
   void CountConnectError(int64_t now) {
     if (!Measuring(now)) return;
     ++self.unattributed.errors[static_cast<int>(ErrorKind::kConnect)];
-    ++self.timeseries.At(SecondOf(now)).errors;
+    CountError(now);
   }
 
   void Close(Connection& c) {
@@ -183,11 +188,11 @@ struct Worker::Impl {
       const InFlight& f = c.ring[(c.head + i) % depth];
       if (!f.measured || !Measuring(now)) continue;
       ++Route(f.route).errors[static_cast<int>(kind)];
-      ++self.timeseries.At(SecondOf(now)).errors;
+      CountError(now);
     }
     if (c.inflight == 0 && Measuring(now)) {  // e.g. garbage sent before any request
       ++self.unattributed.errors[static_cast<int>(kind)];
-      ++self.timeseries.At(SecondOf(now)).errors;
+      CountError(now);
     }
     Close(c);
     Connect(c, now);
@@ -258,6 +263,7 @@ struct Worker::Impl {
       Second& s = self.timeseries.At(SecondOf(now));
       ++s.requests;
       s.latency.Record(corrected_us);
+      if (opt.live) opt.live->responses.fetch_add(1, std::memory_order_relaxed);
     }
     if (!c.parser.keep_alive()) {
       Close(c);

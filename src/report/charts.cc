@@ -5,7 +5,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "report/subprocess.h"
+#include "common/run_process.h"
 
 namespace fwbench::report {
 namespace {
@@ -155,14 +155,15 @@ std::vector<ChartFile> DrawCharts(const nlohmann::json& spec, const std::filesys
   if (spec["charts"].empty()) return files;
   const auto spec_path = out_dir / ".charts-spec.json";
   WriteJsonAtomic(spec_path, spec);
-  const ProcessResult run =
-      RunProcess({python.string(), script.string(), spec_path.string(), out_dir.string()});
-  std::filesystem::remove(spec_path);
-  if (run.exit_code != 0) {
-    throw Error(
-        "the chart script failed (exit " + std::to_string(run.exit_code) + "):\n" + run.output,
-        script.string(), "run scripts/setup so the venv has matplotlib");
-  }
+  struct RemoveAtExit {
+    std::filesystem::path path;
+    ~RemoveAtExit() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  } remove_spec{spec_path};
+  RunProcessOrThrow({python.string(), script.string(), spec_path.string(), out_dir.string()},
+                    "drawing the charts", "run scripts/setup so the venv has matplotlib");
   for (const auto& chart : spec["charts"]) files.push_back({chart["file"], chart["title"]});
   return files;
 }

@@ -161,10 +161,10 @@ std::string TablesSection(const PageInput& p) {
       }
       h += "<td class=\"num\">" + Opt(r.peak_rps) + "</td><td class=\"num\">" +
            (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") +
-           "</td><td class=\"num\">" + (r.latency_rate ? Sig(*r.latency_rate) : "closed") +
-           "</td><td class=\"num\">" + Opt(r.p50_us, 1, false) + "</td><td class=\"num\">" +
-           Opt(r.p99_us) + "</td><td class=\"num\">" + Opt(r.p999_us, 1, false) +
-           "</td><td class=\"num\">" + Opt(r.cpu_us_per_request) + "</td><td class=\"num\">" +
+           "</td><td class=\"num\">" + RateText(r) + "</td><td class=\"num\">" +
+           Opt(r.p50_us, 1, false) + "</td><td class=\"num\">" + Opt(r.p99_us) +
+           "</td><td class=\"num\">" + Opt(r.p999_us, 1, false) + "</td><td class=\"num\">" +
+           Opt(r.cpu_us_per_request) + "</td><td class=\"num\">" +
            Opt(r.rss_bytes_per_worker, 1.0 / (1024 * 1024), false) + "</td><td class=\"num\">" +
            (r.cold_start_ms ? Sig(*r.cold_start_ms) : "–") + "</td></tr>\n";
     }

@@ -20,6 +20,19 @@ struct ResultsQuery {
   double scale = 1;  // display scale for evidence
 };
 
+// "queries" matches the route "queries" and named variants such as "queries-20".
+bool RouteMatches(const std::string& route, const std::vector<std::string>& wanted) {
+  return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+    return route == w || route.rfind(w + "-", 0) == 0;
+  });
+}
+
+// An open-loop cell whose server fell below 95% of the offered rate measured its queue.
+bool Saturated(const Cell& c) {
+  const Summary* rps = c.Metric("rps");
+  return c.model == "open" && c.rate && (!rps || rps->median < 0.95 * *c.rate);
+}
+
 std::optional<double> CellValue(const Cell& c, const std::string& metric) {
   if (metric == "cold_start_ms") return c.cold_start_ms;
   const Summary* s = c.Metric(metric);
@@ -37,12 +50,11 @@ MeasureInput FromResults(const ResultsSet& results, const ResultsQuery& q) {
                  .direction = q.direction};
   std::map<std::string, std::map<std::string, double>> by_key;  // match key -> fw -> value
   for (const Cell& c : results.cells) {
-    if (!c.ok() || c.model != q.model) continue;
-    if (std::find(q.routes.begin(), q.routes.end(), c.route) == q.routes.end()) continue;
+    if (!c.ok() || c.model != q.model || Saturated(c)) continue;
+    if (!RouteMatches(c.route, q.routes)) continue;
     if (auto v = CellValue(c, q.metric)) by_key[c.MatchKey()][c.framework] = *v;
   }
   std::map<std::string, std::vector<double>> per_fw;
-  std::set<std::string> routes_used;
   for (const auto& [key, values] : by_key) {
     if (values.size() != results.frameworks.size()) continue;
     for (const auto& [fw, v] : values) per_fw[fw].push_back(v);

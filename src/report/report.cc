@@ -6,13 +6,13 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "common/run_process.h"
 #include "report/charts.h"
 #include "report/format.h"
 #include "report/html.h"
 #include "report/inproc.h"
 #include "report/measures.h"
 #include "report/results.h"
-#include "report/subprocess.h"
 #include "report/tables.h"
 
 namespace fwbench::report {
@@ -37,15 +37,10 @@ nlohmann::json AppSize(const ReportOptions& o, std::vector<std::string>& notes) 
                     path.filename().string() + " (written by src/report/appsize.py).");
   } else {
     path = o.out / "appsize.json";
-    const ProcessResult run =
-        RunProcess({VenvPython().string(), (o.root / "src/report/appsize.py").string(), "--root",
-                    o.root.string(), "--out", path.string()});
-    if (run.exit_code != 0) {
-      throw Error(
-          "the app-size tool failed (exit " + std::to_string(run.exit_code) + "):\n" + run.output,
-          "src/report/appsize.py",
-          "run scripts/setup; pass --appsize FILE to use a saved measurement");
-    }
+    RunProcessOrThrow({VenvPython().string(), (o.root / "src/report/appsize.py").string(), "--root",
+                       o.root.string(), "--out", path.string()},
+                      "measuring the apps' size (src/report/appsize.py)",
+                      "run scripts/setup; pass --appsize FILE to use a saved measurement");
     notes.push_back(
         "Learning curve, structure, flexibility and security evidence: appsize.json, measured now "
         "by src/report/appsize.py.");

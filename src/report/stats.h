@@ -4,12 +4,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/quantile.h"  // Median, Quantile
+
 namespace fwbench::report {
 
-// Median (mean of the middle two for an even count). Returns 0 for an empty input.
-double Median(std::vector<double> values);
-// Linear-interpolation quantile (R type 7, NumPy's default), q in [0, 1]. 0 when empty.
-double Quantile(std::vector<double> values, double q);
 // exp(mean(log(x))). Returns 0 when empty or when any value is not positive.
 double GeometricMean(const std::vector<double>& values);
 

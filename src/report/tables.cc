@@ -64,6 +64,8 @@ FrameworkRow MakeRow(const std::string& config, const std::string& framework,
   }
   const Cell* lat = open ? open : peak;  // closed-loop latency only when no open run exists
   row.latency_rate = open ? open->rate : std::nullopt;
+  if (open && open->Metric("rps") && open->Metric("rps")->median < 0.95 * *open->rate)
+    row.saturated_at = open->Metric("rps")->median;
   row.p50_us = FromSummary(lat, "p50_us");
   row.p99_us = FromSummary(lat, "p99_us");
   row.p999_us = FromSummary(lat, "p999_us");
@@ -90,7 +92,10 @@ RatioRow MakeRatio(const std::string& config, const std::string& a, const std::s
   r.rss_bytes_per_worker =
       Ratio(ValuesOf(pa, "rss_peak_bytes_per_worker"), ValuesOf(pb, "rss_peak_bytes_per_worker"));
   const Cell *oa = LowestRateOpen(ca), *ob = LowestRateOpen(cb);
-  if (oa && ob && *oa->rate == *ob->rate)
+  auto sustained = [](const Cell* c) {
+    return c->Metric("rps") && c->Metric("rps")->median >= 0.95 * *c->rate;
+  };
+  if (oa && ob && *oa->rate == *ob->rate && sustained(oa) && sustained(ob))
     r.p99_us = Ratio(ValuesOf(oa, "p99_us"), ValuesOf(ob, "p99_us"));
   if (pa && pb && pa->cold_start_ms && pb->cold_start_ms) {
     r.cold_start_ms = Ratio({*pa->cold_start_ms}, {*pb->cold_start_ms});
@@ -137,6 +142,12 @@ std::vector<RouteTable> BuildRouteTables(const ResultsSet& results) {
   return tables;
 }
 
+std::string RateText(const FrameworkRow& row) {
+  if (!row.latency_rate) return "closed";
+  std::string text = Sig(*row.latency_rate);
+  return row.saturated_at ? text + " (saturated: " + Sig(*row.saturated_at) + ")" : text;
+}
+
 std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<RouteTable>& tables) {
   const std::string machine = "Measured on: " + DescribeMachine(results.machine) + ".";
   std::string md = "# fwbench results\n\n";
@@ -149,7 +160,9 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
       ".\nMedians over repetitions with [95% CI]; ⚠ marks a noisy metric (CV > 5%). Throughput is "
       "the "
       "closed-loop peak (its concurrency in the c column); CPU and RSS are measured at that peak; "
-      "latency is from the open-loop run at the rate shown (coordinated-omission corrected).\n\n";
+      "latency is from the open-loop run at the rate shown (coordinated-omission corrected); where "
+      "the server fell below 95% of that rate it is marked saturated, its latency is queueing "
+      "time, and no latency ratio is given.\n\n";
   for (const RouteTable& t : tables) {
     md += "## /" + t.route + "\n\n" + machine + "\n\n";
     md +=
@@ -164,9 +177,9 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
       }
       md += "| " + MdCell(r.config) + " | " + r.framework + " | " + Cell3(r.peak_rps, 1, 4) +
             " | " + (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") + " | " +
-            (r.latency_rate ? Sig(*r.latency_rate) : "closed") + " | " + Plain(r.p50_us) + " | " +
-            Cell3(r.p99_us) + " | " + Plain(r.p999_us) + " | " + Cell3(r.cpu_us_per_request) +
-            " | " + Plain(r.rss_bytes_per_worker, 1.0 / (1024 * 1024)) + " | " +
+            RateText(r) + " | " + Plain(r.p50_us) + " | " + Cell3(r.p99_us) + " | " +
+            Plain(r.p999_us) + " | " + Cell3(r.cpu_us_per_request) + " | " +
+            Plain(r.rss_bytes_per_worker, 1.0 / (1024 * 1024)) + " | " +
             (r.cold_start_ms ? Sig(*r.cold_start_ms) : "–") + " |\n";
     }
     if (!t.ratios.empty()) {
@@ -206,6 +219,7 @@ nlohmann::json ToJson(const RouteTable& t) {
                     {"peak_rps", Opt(r.peak_rps)},
                     {"peak_concurrency", r.peak_concurrency},
                     {"latency_rate", Opt(r.latency_rate)},
+                    {"latency_saturated_at", Opt(r.saturated_at)},
                     {"p50_us", Opt(r.p50_us)},
                     {"p99_us", Opt(r.p99_us)},
                     {"p999_us", Opt(r.p999_us)},

@@ -24,6 +24,9 @@ struct FrameworkRow {
   std::optional<Measure> peak_rps;
   int peak_concurrency = 0;
   std::optional<double> latency_rate;  // the open-loop rate the latencies were measured at
+  // The server fell behind that rate (median req/s below 95% of it): its latencies measure the
+  // queue, not the framework. Holds the median req/s it reached.
+  std::optional<double> saturated_at;
   std::optional<Measure> p50_us, p99_us, p999_us;
   std::optional<Measure> cpu_us_per_request, rss_bytes_per_worker;
   std::optional<double> cold_start_ms;
@@ -34,6 +37,9 @@ struct RatioRow {  // numerator / denominator for one config
   std::string config, numerator, denominator;
   std::optional<Measure> rps, p99_us, cpu_us_per_request, rss_bytes_per_worker, cold_start_ms;
 };
+
+// The rate column's text: "200", "200 (saturated: 149)", or "closed".
+std::string RateText(const FrameworkRow& row);
 
 struct RouteTable {
   std::string route;

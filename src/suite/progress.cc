@@ -25,6 +25,13 @@ void Progress::Begin(const std::string& cell_id, int round, int rounds) {
   Draw(current_ + " | running", false);
 }
 
+void Progress::Live(double rps, uint64_t errors) {
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, " | now %.0f req/s, %llu errors", rps,
+                static_cast<unsigned long long>(errors));
+  Draw(current_ + buffer, false);
+}
+
 void Progress::End(double rps, long errors, const std::string& note) {
   ++done_;
   char buffer[96];
@@ -47,6 +54,34 @@ void Progress::Draw(const std::string& text, bool final_line) {
     std::fprintf(out_, "%s\n", text.c_str());
   }
   std::fflush(out_);
+}
+
+LiveTicker::LiveTicker(Progress& progress, const load::LiveCounters& live)
+    : progress_(progress), live_(live), thread_([this] { Loop(); }) {}
+
+LiveTicker::~LiveTicker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void LiveTicker::Loop() {
+  using Clock = std::chrono::steady_clock;
+  uint64_t last = live_.responses.load(std::memory_order_relaxed);
+  Clock::time_point last_at = Clock::now();
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) {
+    uint64_t now = live_.responses.load(std::memory_order_relaxed);
+    Clock::time_point now_at = Clock::now();
+    double seconds = std::chrono::duration<double>(now_at - last_at).count();
+    progress_.Live(seconds > 0 ? static_cast<double>(now - last) / seconds : 0,
+                   live_.errors.load(std::memory_order_relaxed));
+    last = now;
+    last_at = now_at;
+  }
 }
 
 }  // namespace fwbench::suite

@@ -1,8 +1,13 @@
 #pragma once
-// The live progress line: cell i/n, elapsed, ETA, the last req/s and errors.
+// The live progress line: cell i/n, elapsed, ETA, the current req/s and errors.
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
+#include <thread>
+
+#include "load/load.h"
 
 namespace fwbench::suite {
 
@@ -14,6 +19,8 @@ class Progress {
 
   // Before a repetition starts.
   void Begin(const std::string& cell_id, int round, int rounds);
+  // While it runs: req/s over the last second and errors so far (redraws on a terminal only).
+  void Live(double rps, uint64_t errors);
   // After it ended: its req/s and error count, or a failure note.
   void End(double rps, long errors, const std::string& note = "");
   // A message on its own line (server start, exclusion), keeping the progress line intact.
@@ -28,6 +35,25 @@ class Progress {
   std::FILE* out_;
   std::string current_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// Calls progress.Live() about once a second from `live` until destroyed. Nothing else may
+// draw on `progress` meanwhile.
+class LiveTicker {
+ public:
+  LiveTicker(Progress& progress, const load::LiveCounters& live);
+  ~LiveTicker();
+  LiveTicker(const LiveTicker&) = delete;
+  LiveTicker& operator=(const LiveTicker&) = delete;
+
+ private:
+  void Loop();
+  Progress& progress_;
+  const load::LiveCounters& live_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread thread_;
 };
 
 }  // namespace fwbench::suite

@@ -93,7 +93,7 @@ std::string ServerGone(launch::Server& server, const std::string& when) {
 }
 
 Outcome RunRepetition(const Suite& suite, const CellSpec& cell, int round, launch::Server& server,
-                      const LoadFn& load, const std::atomic<bool>& stop) {
+                      const LoadFn& load, Progress& progress, const std::atomic<bool>& stop) {
   Outcome outcome;
   load::Options options = CellLoadOptions(suite, cell.route, cell.level, server.port());
   std::atomic<bool> cell_stop{false};
@@ -106,8 +106,14 @@ Outcome RunRepetition(const Suite& suite, const CellSpec& cell, int round, launc
       if (stop) return Interrupted();
       if (cell_stop) return Failed(ServerGone(server, "during warmup"));
     }
+    load::LiveCounters live;
+    options.live = &live;
     launch::TreeSampler sampler(server.process().pid(), 100, cell_stop);
-    json report = load(options, cell_stop);
+    json report;
+    {
+      LiveTicker ticker(progress, live);
+      report = load(options, cell_stop);
+    }
     launch::TreeUsage usage = sampler.Finish();
     if (stop) return Interrupted();
     if (usage.root_exited || !server.process().Running())
@@ -385,7 +391,7 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& 
         continue;
       }
       progress.Begin(cell.id, block.round, suite.repetitions);
-      Outcome outcome = RunRepetition(suite, cell, block.round, *server, load, stop);
+      Outcome outcome = RunRepetition(suite, cell, block.round, *server, load, progress, stop);
       if (outcome.kind == Outcome::kInterrupted) break;
       if (outcome.kind == Outcome::kFailed) {
         results.MarkFailed(cell.id, outcome.reason);

@@ -15,21 +15,7 @@ uint64_t NextRandom(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-double Percentile(std::vector<double> sorted_values, double q) {
-  std::sort(sorted_values.begin(), sorted_values.end());
-  double index = q * (sorted_values.size() - 1);
-  size_t lo = static_cast<size_t>(std::floor(index));
-  size_t hi = std::min(lo + 1, sorted_values.size() - 1);
-  double frac = index - lo;
-  return sorted_values[lo] * (1 - frac) + sorted_values[hi] * frac;
-}
-
 }  // namespace
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  return Percentile(std::move(values), 0.5);
-}
 
 Summary Summarize(const std::vector<double>& values) {
   Summary s;
@@ -54,8 +40,8 @@ Summary Summarize(const std::vector<double>& values) {
     for (double& v : resample) v = values[NextRandom(state) % values.size()];
     medians.push_back(Median(resample));
   }
-  s.ci_low = Percentile(medians, 0.025);
-  s.ci_high = Percentile(medians, 0.975);
+  s.ci_low = Quantile(medians, 0.025);
+  s.ci_high = Quantile(medians, 0.975);
   return s;
 }
 

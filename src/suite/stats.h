@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/quantile.h"
+
 namespace fwbench::suite {
 
 struct Summary {
@@ -17,8 +19,6 @@ struct Summary {
 inline constexpr double kNoisyCv = 0.05;
 inline constexpr int kBootstrapResamples = 2000;
 inline constexpr unsigned long long kBootstrapSeed = 0x5eed2026;
-
-double Median(std::vector<double> values);  // 0 for an empty list
 
 // Summarizes `values`. Deterministic: the bootstrap uses a fixed seed and its own generator.
 // With n = 1, ci is [v, v] and cv is 0; with n = 0 everything is 0.

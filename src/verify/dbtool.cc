@@ -4,7 +4,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
-#include "verify/process.h"
+#include "common/run_process.h"
 
 namespace fwbench::verify {
 namespace {

@@ -72,6 +72,20 @@ TEST(Engine, CountsExactlyTheRequestsSent) {
   }
 }
 
+TEST(Engine, LiveCountersEndEqualToTheReport) {
+  std::atomic<uint64_t> served{0};
+  TestServer server(Answering(std::string(kOk), served));
+  Options o = Local(server.port(), 4, 30);
+  o.threads = 2;
+  o.max_requests = 1500;
+  LiveCounters live;
+  o.live = &live;
+  const auto r = RunNow(o);
+  EXPECT_EQ(live.responses.load(), 1500u);
+  EXPECT_EQ(live.responses.load(), r["overall"]["requests"].get<uint64_t>());
+  EXPECT_EQ(live.errors.load(), 0u);
+}
+
 TEST(Engine, OpenModelSendsExactlyTheBudgetAtTheRate) {
   for (Arrival arrival : {Arrival::kUniform, Arrival::kPoisson}) {
     std::atomic<uint64_t> served{0};
@@ -145,8 +159,12 @@ TEST(Errors, CloseMidResponseIsAReadError) {
       SendAll(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part");
     }
   });
-  const auto r = RunNow(Local(server.port(), 2, 0.5));
+  Options o = Local(server.port(), 2, 0.5);
+  LiveCounters live;
+  o.live = &live;
+  const auto r = RunNow(o);
   EXPECT_GT(ErrorCount(r, "read"), 0u);
+  EXPECT_EQ(live.errors.load(), ErrorCount(r, "read"));
   EXPECT_EQ(r["overall"]["requests"], 0u);
 }
 

@@ -85,6 +85,26 @@ TEST(Report, GeneratesTablesChartsPageAndJson) {
   }
 }
 
+TEST(Report, SaturatedOpenLoopCellIsMarked) {
+  TempDir dir;
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-a.json");
+  int changed = 0;
+  for (auto& cell : doc["cells"]) {
+    if (cell["model"] == "open" && cell["route"] == "json" && cell["server"] == "granian") {
+      cell["summary"]["rps"]["median"] = 120.0;  // fell behind the offered 200 req/s
+      ++changed;
+    }
+  }
+  ASSERT_GT(changed, 0);
+  WriteJsonAtomic(dir.path() / "results.json", doc);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.results = {dir.path() / "results.json"};
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "out/tables.md");
+  EXPECT_EQ(Count(md, "| 200 (saturated: 120) |"), static_cast<size_t>(changed));
+  EXPECT_GT(Count(md, "| 200 |"), 0u);  // the other servers kept up
+}
+
 TEST(Report, RegenerationIsByteIdentical) {
   TempDir a, b;
   GenerateReport(FixtureOptions(a.path()));

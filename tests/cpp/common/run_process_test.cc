@@ -1,10 +1,10 @@
-#include "verify/process.h"
+#include "common/run_process.h"
 
 #include <gtest/gtest.h>
 
 #include "common/error.h"
 
-namespace fwbench::verify {
+namespace fwbench {
 namespace {
 
 TEST(RunProcess, CapturesOutputAndExitCode) {
@@ -40,4 +40,4 @@ TEST(RunProcessOrThrow, FailureCarriesStderrAndCommand) {
 }
 
 }  // namespace
-}  // namespace fwbench::verify
+}  // namespace fwbench

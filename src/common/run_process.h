@@ -1,10 +1,10 @@
 #pragma once
-// Runs a helper program (the venv's python on apps/dbtool.py) and collects what it printed.
-// No shell: argv goes to posix_spawn as given.
+// Runs a helper program to its end (apps/dbtool.py, the chart script, the app-size tool) and
+// collects what it printed. No shell: argv goes to posix_spawn as given.
 #include <string>
 #include <vector>
 
-namespace fwbench::verify {
+namespace fwbench {
 
 struct ProcessResult {
   int exit_code = -1;  // 128 + N when killed by signal N
@@ -21,4 +21,4 @@ ProcessResult RunProcess(const std::vector<std::string>& argv);
 std::string RunProcessOrThrow(const std::vector<std::string>& argv, const std::string& what,
                               const std::string& fix);
 
-}  // namespace fwbench::verify
+}  // namespace fwbench

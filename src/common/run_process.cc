@@ -1,4 +1,4 @@
-#include "verify/process.h"
+#include "common/run_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,7 +13,7 @@
 
 extern char** environ;
 
-namespace fwbench::verify {
+namespace fwbench {
 namespace {
 
 // Owns a file descriptor; closes it once.
@@ -115,4 +115,4 @@ std::string RunProcessOrThrow(const std::vector<std::string>& argv, const std::s
               command, fix);
 }
 
-}  // namespace fwbench::verify
+}  // namespace fwbench
