@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Deterministic in-process cost: instructions per request (callgrind's Ir) for each framework x
-# profile x route through the WSGI bridge. Each cell runs `fwbench inproc` twice under
-# valgrind --tool=callgrind, with N1 and N2 timed calls; the difference of the total instruction
-# counts divided by the difference in calls cancels interpreter start-up and import, so the
-# figure is comparable across noisy runs. A third run adds the pure-Python baseline loop
-# (prebuilt environ, same app, N2 + N2/10 calls), so the bridge's overhead over plain Python is
-# measured in instructions too. Writes results/inproc_callgrind.{json,md}.
-#   FRAMEWORKS="flask django" PROFILES="minimal" ROUTES="plaintext json" N1=50 N2=250 bench/inproc_callgrind.sh
+# profile x route through the WSGI bridge, and through a pure-Python loop that calls the same
+# WSGI callable with a prebuilt environ. Each cell runs `fwbench inproc` twice under valgrind
+# --tool=callgrind: once counting only inside InprocTimer::BridgeBatch, once only inside
+# InprocTimer::PythonBatch (--toggle-collect). Each count covers the warm-up and timed calls
+# (N/10 + N) and nothing else, so interpreter start-up and imports are not in it and the figure
+# does not depend on machine noise. Writes results/inproc_callgrind.{json,md}.
+#   FRAMEWORKS="flask django" PROFILES="minimal" ROUTES="plaintext json" N=200 JOBS=1 \
+#     bench/inproc_callgrind.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VPY="$ROOT/.venv/bin/python"
@@ -14,10 +15,10 @@ FWBENCH="${FWBENCH:-$ROOT/build/src/cli/fwbench}"
 FRAMEWORKS="${FRAMEWORKS:-flask django}"
 PROFILES="${PROFILES:-minimal}"
 ROUTES="${ROUTES:-plaintext json}"
-N1="${N1:-50}"
-N2="${N2:-250}"
+N="${N:-200}"
+JOBS="${JOBS:-1}"  # cells run side by side (instruction counts do not depend on it)
 OUT="${OUT:-$ROOT/results}"
-COMMAND="FRAMEWORKS=\"$FRAMEWORKS\" PROFILES=\"$PROFILES\" ROUTES=\"$ROUTES\" N1=$N1 N2=$N2 $0"
+COMMAND="FRAMEWORKS=\"$FRAMEWORKS\" PROFILES=\"$PROFILES\" ROUTES=\"$ROUTES\" N=$N $0"
 command -v valgrind >/dev/null || { echo "error: valgrind is missing (scripts/setup installs it)" >&2; exit 1; }
 [ -x "$FWBENCH" ] || { echo "error: $FWBENCH not built" >&2; exit 1; }
 FWBENCH="$(realpath "$FWBENCH")"
@@ -26,33 +27,48 @@ trap 'rm -rf "$WORK"' EXIT
 DB_URL="sqlite:///$WORK/fwbench.db"
 "$VPY" "$ROOT/apps/dbtool.py" init --url "$DB_URL" >/dev/null
 
-# total_ir N FW PROFILE ROUTE [--no-python-baseline]: instructions of every process of one run
-# (parent + forked child).
-total_ir() {
-  local dir="$WORK/cg-$1-$2-$3-$4-${5:-baseline}"
+# batch_ir FUNCTION FW PROFILE ROUTE [--no-python-baseline]: instructions executed inside
+# InprocTimer::FUNCTION, over every process of one run (parent + forked child).
+batch_ir() {
+  local dir="$WORK/cg-$1-$2-$3-$4"
   mkdir -p "$dir"
   valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out.%p" \
-    "$FWBENCH" inproc --framework "$2" --profile "$3" --route "$4" --iterations "$1" --samples 1 \
+    --toggle-collect="fwbench::embed::InprocTimer::$1*" \
+    "$FWBENCH" inproc --framework "$2" --profile "$3" --route "$4" --iterations "$N" --samples 1 \
     ${5:-} --database-url "$DB_URL" --json "$dir/inproc.json" >"$dir/log" 2>&1 \
     || { echo "error: callgrind run failed, see below" >&2; tail -20 "$dir/log" >&2; exit 1; }
   cat "$dir"/callgrind.out.* | awk '/^totals:/ {s += $2} END {print s}'
 }
-# Calls fwbench inproc makes for N timed ones: 1 status probe + max(N/10, 1) warm-up + N.
-calls() { echo $(( 1 + ($1 / 10 > 1 ? $1 / 10 : 1) + $1 )); }
+# Calls inside each batch function for N timed ones: max(N/10, 1) warm-up + N (one sample).
+CALLS=$(( (N / 10 > 1 ? N / 10 : 1) + N ))
 
 : >"$WORK/rows.tsv"
+# cell FW PROFILE ROUTE: one row, written to its own file so cells can run side by side.
+cell() {
+  local bridge python
+  bridge="$(batch_ir BridgeBatch "$1" "$2" "$3" --no-python-baseline)"
+  python="$(batch_ir PythonBatch "$1" "$2" "$3")"
+  [ "$bridge" -gt 0 ] && [ "$python" -gt 0 ] \
+    || { echo "error: no instructions counted for $1 $2 $3 (was InprocTimer inlined?)" >&2; exit 1; }
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" $(( bridge / CALLS )) $(( python / CALLS )) \
+    >"$WORK/row-$1-$2-$3.tsv"
+  printf '%-7s %-9s %-12s %12s bridge, %12s python loop instructions/request\n' \
+    "$1" "$2" "$3" $(( bridge / CALLS )) $(( python / CALLS )) >&2
+}
+pids=()
 for fw in $FRAMEWORKS; do
   for profile in $PROFILES; do
     for route in $ROUTES; do
-      a="$(total_ir "$N1" "$fw" "$profile" "$route" --no-python-baseline)"
-      b="$(total_ir "$N2" "$fw" "$profile" "$route" --no-python-baseline)"
-      c="$(total_ir "$N2" "$fw" "$profile" "$route")"
-      per=$(( (b - a) / ($(calls "$N2") - $(calls "$N1")) ))
-      python=$(( (c - b) / ($(calls "$N2") - 1) ))
-      printf '%s\t%s\t%s\t%s\t%s\n' "$fw" "$profile" "$route" "$per" "$python" >>"$WORK/rows.tsv"
-      printf '%-7s %-9s %-12s %12s bridge, %12s python loop instructions/request\n' \
-        "$fw" "$profile" "$route" "$per" "$python" >&2
+      while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 1; done
+      cell "$fw" "$profile" "$route" &
+      pids+=($!)
     done
+  done
+done
+for pid in "${pids[@]}"; do wait "$pid" || { echo "error: a callgrind cell failed (above)" >&2; exit 1; }; done
+for fw in $FRAMEWORKS; do
+  for profile in $PROFILES; do
+    for route in $ROUTES; do cat "$WORK/row-$fw-$profile-$route.tsv" >>"$WORK/rows.tsv"; done
   done
 done
 
@@ -69,8 +85,9 @@ for r in rows:
     r["bridge_overhead"] = r["instructions_per_request"] / r["python_loop_instructions_per_request"] - 1
 doc = {"schema": "fwbench.inproc_callgrind/1", "command": command, "rows": rows}
 md = ["# In-process instructions per request (callgrind)", "", f"Command: `{command}`", "",
-      "Deterministic: the difference of two runs with different call counts, so start-up and",
-      "imports cancel out. Independent of machine noise.", "",
+      "Deterministic: callgrind counts only the instructions inside the timed batch functions",
+      "(warm-up and timed calls; no start-up, no imports), so machine noise does not move it. Python's",
+      "hash randomization does, by about 0.3% between runs.", "",
       "The Python loop calls the same WSGI callable with a prebuilt environ; the overhead column",
       "is bridge / python - 1 (target: at most 5%).", "",
       "| framework | profile | route | bridge instr/request | python loop instr/request | overhead |",

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/quantile.h"
+
 namespace py = pybind11;
 
 namespace fwbench::embed {
@@ -35,13 +37,6 @@ def python_loop(app, environ, body, n):
 )PY";
 
 }  // namespace
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t mid = values.size() / 2;
-  return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
 
 InprocTimer::InprocTimer(py::object app, WsgiBridge& bridge)
     : app_(std::move(app)), bridge_(bridge) {

@@ -27,18 +27,18 @@ class InprocTimer {
   // pure-Python batch, so drift on a noisy machine hits both alike.
   CaseTiming Time(const WsgiRequest& request, int iterations, int samples, bool python_baseline);
 
-  // One bridge batch of `n` calls; returns ns/request.
-  double BridgeBatch(const WsgiRequest& request, int n);
+  // One bridge batch of `n` calls; returns ns/request. Never inlined: callgrind counts the
+  // instructions inside it (bench/inproc_callgrind.sh, --toggle-collect).
+  [[gnu::noinline]] double BridgeBatch(const WsgiRequest& request, int n);
   // One pure-Python batch of `n` calls over `environ` (copied per call, fresh wsgi.input).
-  double PythonBatch(const pybind11::dict& environ, const std::string& body, int n);
+  // Never inlined, for the same reason.
+  [[gnu::noinline]] double PythonBatch(const pybind11::dict& environ, const std::string& body,
+                                       int n);
 
  private:
   pybind11::object app_;
   WsgiBridge& bridge_;
   pybind11::object python_loop_;
 };
-
-// The median of `values`; 0 when empty.
-double Median(std::vector<double> values);
 
 }  // namespace fwbench::embed

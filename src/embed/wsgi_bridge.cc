@@ -77,10 +77,61 @@ bool IEquals(std::string_view a, std::string_view b) {
   return true;
 }
 
-void SetLatin1(PyObject* dict, const char* key, std::string_view value) {
+void SetLatin1(PyObject* dict, PyObject* key, std::string_view value) {
   py::object text = py::reinterpret_steal<py::object>(
       PyUnicode_DecodeLatin1(value.data(), static_cast<Py_ssize_t>(value.size()), nullptr));
-  if (!text || PyDict_SetItemString(dict, key, text.ptr()) != 0) throw py::error_already_set();
+  if (!text || PyDict_SetItem(dict, key, text.ptr()) != 0) throw py::error_already_set();
+}
+
+py::object Intern(const char* text) {
+  PyObject* key = PyUnicode_InternFromString(text);
+  if (!key) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(key);
+}
+
+// The environ keys every request sets, made once: interned, with their hashes cached.
+struct EnvironKeys {
+  py::object request_method = Intern("REQUEST_METHOD"), path_info = Intern("PATH_INFO"),
+             query_string = Intern("QUERY_STRING"), raw_uri = Intern("RAW_URI"),
+             server_protocol = Intern("SERVER_PROTOCOL"), remote_addr = Intern("REMOTE_ADDR"),
+             remote_port = Intern("REMOTE_PORT"), content_type = Intern("CONTENT_TYPE"),
+             content_length = Intern("CONTENT_LENGTH"), wsgi_input = Intern("wsgi.input"),
+             close = Intern("close");
+};
+
+// The environ key for a request header name ("Host" -> HTTP_HOST), cached for the first
+// kMaxCached distinct spellings seen (clients send the same few), made fresh after that.
+class HeaderKeys {
+ public:
+  py::object Get(std::string_view name, const EnvironKeys& keys) {
+    for (const auto& [spelling, key] : cached_)
+      if (spelling == name) return key;
+    py::object key;
+    if (IEquals(name, "Content-Type")) {
+      key = keys.content_type;
+    } else if (IEquals(name, "Content-Length")) {
+      key = keys.content_length;
+    } else {
+      std::string text = EnvironHeaderKey(name);
+      key = Intern(text.c_str());
+    }
+    if (cached_.size() < kMaxCached) cached_.emplace_back(std::string(name), key);
+    return key;
+  }
+
+ private:
+  static constexpr size_t kMaxCached = 32;
+  std::vector<std::pair<std::string, py::object>> cached_;
+};
+
+// result.close, or null when it has none. Throws for any error but AttributeError.
+py::object CloseMethod(PyObject* result, PyObject* name) {
+  PyObject* method = PyObject_GetAttr(result, name);
+  if (!method) {
+    if (!PyErr_ExceptionMatches(PyExc_AttributeError)) throw py::error_already_set();
+    PyErr_Clear();
+  }
+  return py::reinterpret_steal<py::object>(method);
 }
 
 int HexValue(char c) {
@@ -133,6 +184,8 @@ struct WsgiBridge::State {
   py::object bytes_io;     // io.BytesIO
   py::object start_response;
   py::object write;
+  EnvironKeys keys;
+  HeaderKeys header_keys;
   // Per call:
   bool started = false;
   bool body_begun = false;  // "headers sent": the first body byte exists
@@ -219,9 +272,9 @@ void WsgiBridge::State::ConsumeBody(PyObject* result) {
 }
 
 void WsgiBridge::State::CloseQuietly(PyObject* result) {
-  if (!PyObject_HasAttrString(result, "close")) return;
   try {
-    py::handle(result).attr("close")();
+    py::object close = CloseMethod(result, keys.close.ptr());
+    if (close) close();
   } catch (py::error_already_set& error) {
     LogPythonError(error, "close() of the response iterable raised");
   }
@@ -299,31 +352,33 @@ py::dict WsgiBridge::BuildEnviron(const WsgiRequest& request) const {
   std::string_view path = target.substr(0, question);
   std::string_view query =
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  SetLatin1(env, "REQUEST_METHOD", request.method);
-  SetLatin1(env, "PATH_INFO", PercentDecode(path));
-  SetLatin1(env, "QUERY_STRING", query);
-  SetLatin1(env, "RAW_URI", target);
-  SetLatin1(env, "SERVER_PROTOCOL", request.protocol);
-  SetLatin1(env, "REMOTE_ADDR", request.remote_addr);
-  SetLatin1(env, "REMOTE_PORT", std::to_string(request.remote_port));
+  const EnvironKeys& keys = state_->keys;
+  SetLatin1(env, keys.request_method.ptr(), request.method);
+  SetLatin1(env, keys.path_info.ptr(), PercentDecode(path));
+  SetLatin1(env, keys.query_string.ptr(), query);
+  SetLatin1(env, keys.raw_uri.ptr(), target);
+  SetLatin1(env, keys.server_protocol.ptr(), request.protocol);
+  SetLatin1(env, keys.remote_addr.ptr(), request.remote_addr);
+  SetLatin1(env, keys.remote_port.ptr(), std::to_string(request.remote_port));
   for (const auto& [name, value] : request.headers) {
-    std::string key;
-    if (IEquals(name, "Content-Type")) {
-      key = "CONTENT_TYPE";
-    } else if (IEquals(name, "Content-Length")) {
-      key = "CONTENT_LENGTH";
-    } else {
-      key = EnvironHeaderKey(name);
+    py::object key = state_->header_keys.Get(name, keys);
+    PyObject* earlier = PyDict_GetItemWithError(env, key.ptr());
+    if (!earlier && PyErr_Occurred()) throw py::error_already_set();
+    if (!earlier) {
+      SetLatin1(env, key.ptr(), value);
+      continue;
     }
-    std::string joined(value);
-    if (PyObject* earlier = PyDict_GetItemString(env, key.c_str())) {  // repeated header
-      joined = Utf8(earlier) + (key == "HTTP_COOKIE" ? "; " : ",") + joined;
-    }
-    SetLatin1(env, key.c_str(), joined);
+    bool cookie = PyUnicode_CompareWithASCIIString(key.ptr(), "HTTP_COOKIE") == 0;
+    std::string joined = Utf8(earlier) + (cookie ? "; " : ",") + std::string(value);  // repeated
+    SetLatin1(env, key.ptr(), joined);
   }
-  py::bytes body(request.body);
-  py::object input = state_->bytes_io(body);
-  PyDict_SetItemString(env, "wsgi.input", input.ptr());
+  py::object body = py::reinterpret_steal<py::object>(
+      PyBytes_FromStringAndSize(request.body.data(), static_cast<Py_ssize_t>(request.body.size())));
+  if (!body) throw py::error_already_set();
+  py::object input =
+      py::reinterpret_steal<py::object>(PyObject_CallOneArg(state_->bytes_io.ptr(), body.ptr()));
+  if (!input || PyDict_SetItem(env, keys.wsgi_input.ptr(), input.ptr()) != 0)
+    throw py::error_already_set();
   return environ;
 }
 
@@ -335,14 +390,17 @@ WsgiResponse WsgiBridge::Call(const WsgiRequest& request) {
   WsgiResponse result;
   try {
     py::dict environ = BuildEnviron(request);
-    py::object iterable = s.app(environ, s.start_response);
+    PyObject* args[] = {environ.ptr(), s.start_response.ptr()};
+    py::object iterable =
+        py::reinterpret_steal<py::object>(PyObject_Vectorcall(s.app.ptr(), args, 2, nullptr));
+    if (!iterable) throw py::error_already_set();
     try {
       s.ConsumeBody(iterable.ptr());
     } catch (py::error_already_set&) {
       s.CloseQuietly(iterable.ptr());
       throw;
     }
-    if (PyObject_HasAttrString(iterable.ptr(), "close")) iterable.attr("close")();
+    if (py::object close = CloseMethod(iterable.ptr(), s.keys.close.ptr())) close();
     if (!s.started) RaisePython(PyExc_AssertionError, "the app never called start_response");
     result = std::move(s.response);
   } catch (py::error_already_set& error) {

@@ -47,6 +47,28 @@ class Bridge : public ::testing::Test {
   std::string log_;
 };
 
+// Header keys are cached per spelling; a later request with other spellings and headers must
+// still get exactly its own keys, and nothing from the earlier request.
+TEST_F(Bridge, EnvironKeysAreFreshPerRequestAcrossSpellings) {
+  WsgiRequest first;
+  first.method = "GET";
+  first.target = "/environ_dump";
+  first.headers = {{"Host", "a.test"}, {"X-Only-First", "1"}, {"content-type", "text/plain"}};
+  ASSERT_EQ(bridge_->Call(first).status, 200) << log_;
+  WsgiRequest second;
+  second.method = "GET";
+  second.target = "/environ_dump";
+  second.headers = {{"HOST", "b.test"}, {"host", "c.test"}, {"Content-Length", "0"}};
+  WsgiResponse response = bridge_->Call(second);
+  ASSERT_EQ(response.status, 200) << log_;
+  auto env = nlohmann::json::parse(response.body);
+  EXPECT_EQ(env["HTTP_HOST"], "b.test,c.test");
+  EXPECT_EQ(env["CONTENT_LENGTH"], "0");
+  EXPECT_FALSE(env.contains("HTTP_X_ONLY_FIRST"));
+  EXPECT_FALSE(env.contains("CONTENT_TYPE"));
+  EXPECT_FALSE(env.contains("HTTP_CONTENT_LENGTH"));
+}
+
 TEST_F(Bridge, EnvironHasEveryRequiredKey) {
   WsgiRequest request;
   request.method = "POST";
