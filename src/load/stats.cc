@@ -76,6 +76,15 @@ void TimeSeries::Merge(const TimeSeries& other) {
   }
 }
 
+TimeSeries::Counts TimeSeries::Totals() const {
+  Counts total;
+  for (const Second& s : seconds_) {
+    total.requests += s.requests;
+    total.errors += s.errors;
+  }
+  return total;
+}
+
 nlohmann::json TimeSeries::ToJson(uint64_t seconds) const {
   nlohmann::json out = nlohmann::json::array();
   for (size_t i = 0; i < seconds_.size() && i < seconds; ++i) {

@@ -36,6 +36,11 @@ class TimeSeries {
  public:
   Second& At(uint64_t second);
   void Merge(const TimeSeries& other);
+  struct Counts {
+    uint64_t requests = 0, errors = 0;
+  };
+  // Requests and errors over every second so far.
+  Counts Totals() const;
   // [{"t_s", "requests", "errors", "p99_us"}...], up to `seconds` entries.
   nlohmann::json ToJson(uint64_t seconds) const;
 

@@ -75,6 +75,7 @@ struct Worker::Impl {
   Rng rng;
   uint64_t inflight_total = 0;
   int64_t next_housekeeping_ns = 0;
+  TimeSeries::Counts published;  // what PublishLive() has added to opt.live so far
 
   Impl(Worker& w, Plan& p, const std::atomic<bool>& s, int n, int first, uint64_t seed)
       : self(w),
@@ -128,6 +129,7 @@ struct Worker::Impl {
       if (t >= next_housekeeping_ns) Housekeep(t);
     }
     self.finished_ns = std::min(NowNs(), plan.end_ns);
+    PublishLive();
     if (!open_model) {
       for (auto& r : self.routes) r.corrected = r.uncorrected;
     }
@@ -153,9 +155,16 @@ struct Worker::Impl {
     loop.Add(c.fd.get(), EPOLLOUT, static_cast<uint64_t>(&c - conns.data()));
   }
 
-  void CountError(int64_t now) {
-    ++self.timeseries.At(SecondOf(now)).errors;
-    if (opt.live) opt.live->errors.fetch_add(1, std::memory_order_relaxed);
+  void CountError(int64_t now) { ++self.timeseries.At(SecondOf(now)).errors; }
+
+  // Adds what was measured since the last call to opt.live: every housekeeping tick and at the
+  // end, so the send/receive path never touches a shared counter.
+  void PublishLive() {
+    if (!opt.live) return;
+    const TimeSeries::Counts total = self.timeseries.Totals();
+    opt.live->responses.fetch_add(total.requests - published.requests, std::memory_order_relaxed);
+    opt.live->errors.fetch_add(total.errors - published.errors, std::memory_order_relaxed);
+    published = total;
   }
 
   void CountConnectError(int64_t now) {
@@ -263,7 +272,6 @@ struct Worker::Impl {
       Second& s = self.timeseries.At(SecondOf(now));
       ++s.requests;
       s.latency.Record(corrected_us);
-      if (opt.live) opt.live->responses.fetch_add(1, std::memory_order_relaxed);
     }
     if (!c.parser.keep_alive()) {
       Close(c);
@@ -360,6 +368,7 @@ struct Worker::Impl {
   // Timeouts, connect retries.
   void Housekeep(int64_t now) {
     next_housekeeping_ns = now + kHousekeepingNs;
+    PublishLive();
     const int64_t timeout_ns = static_cast<int64_t>(opt.timeout_s * 1e9);
     for (auto& c : conns) {
       switch (c.state) {

@@ -27,12 +27,6 @@ bool RouteMatches(const std::string& route, const std::vector<std::string>& want
   });
 }
 
-// An open-loop cell whose server fell below 95% of the offered rate measured its queue.
-bool Saturated(const Cell& c) {
-  const Summary* rps = c.Metric("rps");
-  return c.model == "open" && c.rate && (!rps || rps->median < 0.95 * *c.rate);
-}
-
 std::optional<double> CellValue(const Cell& c, const std::string& metric) {
   if (metric == "cold_start_ms") return c.cold_start_ms;
   const Summary* s = c.Metric(metric);
@@ -50,7 +44,7 @@ MeasureInput FromResults(const ResultsSet& results, const ResultsQuery& q) {
                  .direction = q.direction};
   std::map<std::string, std::map<std::string, double>> by_key;  // match key -> fw -> value
   for (const Cell& c : results.cells) {
-    if (!c.ok() || c.model != q.model || Saturated(c)) continue;
+    if (!c.ok() || c.model != q.model || c.Saturated()) continue;
     if (!RouteMatches(c.route, q.routes)) continue;
     if (auto v = CellValue(c, q.metric)) by_key[c.MatchKey()][c.framework] = *v;
   }

@@ -150,6 +150,11 @@ const Summary* Cell::Metric(const std::string& name) const {
   return it == summary.end() ? nullptr : &it->second;
 }
 
+bool Cell::Saturated() const {
+  const Summary* rps = Metric("rps");
+  return model == "open" && rate && (!rps || rps->median < 0.95 * *rate);
+}
+
 std::string Cell::MatchKey() const {
   std::string key = profile + "/" + server + "/" + db + "/" + route + "/" + model + "/c" +
                     std::to_string(concurrency);

@@ -35,6 +35,9 @@ struct Cell {
 
   bool ok() const { return status == "ok"; }
   const Summary* Metric(const std::string& name) const;
+  // An open-loop cell whose server fell below 95% of the offered rate (or has no req/s): its
+  // latency measures the queue, not the framework.
+  bool Saturated() const;
   // Everything but the framework: cells with equal keys are compared across frameworks.
   std::string MatchKey() const;
 };

@@ -64,7 +64,7 @@ FrameworkRow MakeRow(const std::string& config, const std::string& framework,
   }
   const Cell* lat = open ? open : peak;  // closed-loop latency only when no open run exists
   row.latency_rate = open ? open->rate : std::nullopt;
-  if (open && open->Metric("rps") && open->Metric("rps")->median < 0.95 * *open->rate)
+  if (open && open->Saturated() && open->Metric("rps"))
     row.saturated_at = open->Metric("rps")->median;
   row.p50_us = FromSummary(lat, "p50_us");
   row.p99_us = FromSummary(lat, "p99_us");
@@ -92,10 +92,7 @@ RatioRow MakeRatio(const std::string& config, const std::string& a, const std::s
   r.rss_bytes_per_worker =
       Ratio(ValuesOf(pa, "rss_peak_bytes_per_worker"), ValuesOf(pb, "rss_peak_bytes_per_worker"));
   const Cell *oa = LowestRateOpen(ca), *ob = LowestRateOpen(cb);
-  auto sustained = [](const Cell* c) {
-    return c->Metric("rps") && c->Metric("rps")->median >= 0.95 * *c->rate;
-  };
-  if (oa && ob && *oa->rate == *ob->rate && sustained(oa) && sustained(ob))
+  if (oa && ob && *oa->rate == *ob->rate && !oa->Saturated() && !ob->Saturated())
     r.p99_us = Ratio(ValuesOf(oa, "p99_us"), ValuesOf(ob, "p99_us"));
   if (pa && pb && pa->cold_start_ms && pb->cold_start_ms) {
     r.cold_start_ms = Ratio({*pa->cold_start_ms}, {*pb->cold_start_ms});
