@@ -1,22 +1,22 @@
 """The README's headline table: Flask/Django ratio of closed-loop req/s medians per route and
 profile, as the geometric mean over every server and concurrency both frameworks finished.
-    .venv/bin/python bench/report/headline.py results/results.json.gz
+    .venv/bin/python bench/report/headline.py results/results.json.xz
 """
-import gzip
+import lzma
 import json
 import math
 import sys
 
 
 def load(path):
-    opener = gzip.open if path.endswith(".gz") else open
+    opener = lzma.open if path.endswith(".xz") else open
     with opener(path, "rt") as f:
         return json.load(f)
 
 
 def main():
     if len(sys.argv) != 2:
-        sys.exit("usage: headline.py RESULTS.json[.gz]")
+        sys.exit("usage: headline.py RESULTS.json[.xz]")
     cells = [c for c in load(sys.argv[1])["cells"] if c["status"] == "ok" and c["model"] == "closed"]
     pairs = {}
     for c in cells:
