@@ -1,3 +1,4 @@
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -6,6 +7,9 @@
 #include "common/paths.h"
 
 int main(int argc, char** argv) {
+  // A peer that hangs up mid-write is an error to report, not a reason to die (as in wrk).
+  // Servers fwbench launches get SIGPIPE back at its default (src/launch/process.cc).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"fwbench: measure what a Python web framework costs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", fwbench::Version() + " (" + fwbench::GitCommit() + ")");
