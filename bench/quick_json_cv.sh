@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Run-to-run variation of throughput: the quick suite's /json cells, 3 interleaved repetitions,
 # and the coefficient of variation of req/s per cell (issue 5's "<= 5% on a quiet machine").
-# Writes results/quick_json_cv.{json,md} and prints the table. Usage: bench/quick_json_cv.sh
+# A repetition measured while the host check (results/SCHEMA.md) finds the host slowed is measured
+# again, up to twice; every attempt is listed.
+# Writes results/quick_json_cv.{json,md}, appends a line to results/quick_json_cv_history.jsonl
+# and prints the table. Usage: bench/quick_json_cv.sh
 # Env: FWBENCH_BUILD (build dir, default build/), CV_REPETITIONS (default 3).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -12,7 +15,8 @@ REPS="${CV_REPETITIONS:-3}"
 "$VPY" - "$ROOT/bench/suites/quick.json" "$WORK/quick-json.json" "$REPS" <<'PY'
 import json, sys
 suite = json.load(open(sys.argv[1]))
-suite.update(name="quick-json-cv", routes=["json"], repetitions=int(sys.argv[3]))
+suite.update(name="quick-json-cv", routes=["json"], repetitions=int(sys.argv[3]),
+             host_check={"min_speed": 0.75, "retries": 2, "wait_s": 10})
 json.dump(suite, open(sys.argv[2], "w"), indent=2)
 PY
 CMD="$FWBENCH run $WORK/quick-json.json --out $WORK/results.json --fresh"
@@ -27,16 +31,30 @@ results = json.load(open(sys.argv[1]))
 rows = []
 for cell in results["cells"]:
     rps = cell.get("summary", {}).get("rps", {})
+    host = [rep.get("host") or {} for rep in cell.get("repetitions", [])]
+    discarded = [{"rps": d["load"]["overall"]["rps"], "reason": d["reason"]}
+                 for d in cell.get("discarded", [])]
     rows.append({"id": cell["id"], "status": cell["status"], "rps_values": rps.get("values"),
                  "rps_median": rps.get("median"), "rps_ci95": rps.get("ci95"),
-                 "cv": rps.get("cv"), "noisy": rps.get("noisy")})
+                 "cv": rps.get("cv"), "noisy": rps.get("noisy"),
+                 "host_speed": [[h.get("speed_before"), h.get("speed_after")] for h in host],
+                 "host_disturbed": cell.get("summary", {}).get("host_disturbed"),
+                 "discarded": discarded})
 ok = [r["cv"] for r in rows if r["status"] == "ok" and r["cv"] is not None]
 out = {"what": "run-to-run CV of throughput (req/s) over interleaved repetitions of the quick suite's /json cells",
        "command": sys.argv[3], "loadavg_before": sys.argv[4],
-       "meta": {k: results["meta"].get(k) for k in ("cpu_model", "cores", "kernel", "started_at", "ended_at", "pinning")},
+       "meta": {k: results["meta"].get(k) for k in ("cpu_model", "cores", "kernel", "started_at", "ended_at", "pinning", "host_check")},
        "max_cv": max(ok) if ok else None, "cells": rows}
 json.dump(out, open(sys.argv[2] + ".tmp", "w"), indent=2)
 os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+# Every run is also appended, one line each, so a later quieter run never hides this one.
+history = {"started_at": out["meta"]["started_at"], "loadavg_before": sys.argv[4],
+           "commit": results["meta"].get("fwbench", {}).get("commit"), "max_cv": out["max_cv"],
+           "cv": {r["id"]: r["cv"] for r in rows},
+           "discarded": sum(len(r["discarded"]) for r in rows),
+           "kept_disturbed": sum(r["host_disturbed"] or 0 for r in rows)}
+with open(os.path.join(os.path.dirname(sys.argv[2]), "quick_json_cv_history.jsonl"), "a") as f:
+    f.write(json.dumps(history) + "\n")
 meta = out["meta"]
 md = ["# Run-to-run CV of throughput: quick suite, /json cells, %d repetitions" % reps, "",
       "Command: `bench/quick_json_cv.sh` (written by it). It runs `%s`: the quick suite "
@@ -46,12 +64,22 @@ md = ["# Run-to-run CV of throughput: quick suite, /json cells, %d repetitions" 
       "Measured %s to %s on a %s-core %s VM (kernel %s), load average before: %s." % (
           meta["started_at"], meta["ended_at"], meta["cores"], meta["cpu_model"],
           meta["kernel"], sys.argv[4]), "",
-      "| cell | req/s per repetition | median req/s | CV |", "| --- | --- | ---: | ---: |"]
+      "Host check (results/SCHEMA.md): before and after each repetition a fixed memory walk "
+      "is timed on the server CPU; a repetition where either probe fell below %s of the run's "
+      "best is discarded and measured again (up to %s times). Host speed below is "
+      "before/after, as a fraction of the best probe." % (
+          (meta.get("host_check") or {}).get("min_speed"),
+          (meta.get("host_check") or {}).get("retries")), "",
+      "| cell | req/s per repetition | median req/s | CV | host speed per repetition | discarded (req/s) |",
+      "| --- | --- | ---: | ---: | --- | --- |"]
 for r in rows:
     values = ", ".join("%.0f" % v for v in (r["rps_values"] or []))
-    md.append("| %s | %s | %.0f | %.1f%% |" % (r["id"], values, r["rps_median"] or 0,
-                                               100 * (r["cv"] or 0)))
-md += ["", "Highest CV: %s (target: at most 5%% on a quiet machine)." % (
+    speeds = ", ".join("%.2f/%.2f" % tuple(s) if None not in s else "n/a" for s in r["host_speed"])
+    dropped = ", ".join("%.0f" % d["rps"] for d in r["discarded"]) or "none"
+    md.append("| %s | %s | %.0f | %.1f%% | %s | %s |" % (
+        r["id"], values, r["rps_median"] or 0, 100 * (r["cv"] or 0), speeds, dropped))
+md += ["", "Highest CV: %s (target: at most 5%% on a quiet machine). Every run of this "
+       "script is a line in `results/quick_json_cv_history.jsonl`." % (
     "%.1f%%" % (100 * out["max_cv"]) if ok else "n/a")]
 with open(sys.argv[5] + ".tmp", "w") as f:
     f.write("\n".join(md) + "\n")

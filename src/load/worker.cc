@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "common/splitmix.h"
 #include "net/event_loop.h"
 #include "net/http.h"
 
@@ -23,18 +24,6 @@ namespace {
 constexpr int64_t kHousekeepingNs = 5'000'000;   // timeouts and retries checked every 5 ms
 constexpr int64_t kConnectRetryNs = 10'000'000;  // back-off after a failed connect
 constexpr size_t kReadBufferBytes = 64 * 1024;
-
-// splitmix64: small, fast, good enough for picking routes and Poisson gaps.
-struct Rng {
-  uint64_t state;
-  uint64_t Next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
-};
 
 struct InFlight {
   uint32_t route = 0;
@@ -72,7 +61,7 @@ struct Worker::Impl {
   net::EventLoop loop;
   std::vector<Connection> conns;
   std::vector<char> buffer = std::vector<char>(kReadBufferBytes);
-  Rng rng;
+  SplitMix64 rng;
   uint64_t inflight_total = 0;
   int64_t next_housekeeping_ns = 0;
   TimeSeries::Counts published;  // what PublishLive() has added to opt.live so far

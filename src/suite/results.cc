@@ -66,6 +66,14 @@ void ResultsFile::AddRepetition(const std::string& id, nlohmann::json repetition
   cell["reason"] = nullptr;
 }
 
+void ResultsFile::AddDiscarded(const std::string& id, nlohmann::json repetition,
+                               const std::string& reason) {
+  repetition["reason"] = reason;
+  nlohmann::json& cell = Cell(id);
+  if (!cell.contains("discarded")) cell["discarded"] = nlohmann::json::array();
+  cell["discarded"].push_back(std::move(repetition));
+}
+
 void ResultsFile::MarkFailed(const std::string& id, const std::string& reason) {
   nlohmann::json& cell = Cell(id);
   cell["status"] = "failed";
@@ -114,6 +122,11 @@ void Summarize(nlohmann::json& cell) {
     for (const auto& rep : cell["repetitions"]) values.push_back(At(rep, metric.pointer));
     summary[metric.name] = ToJson(suite::Summarize(values));
   }
+  int disturbed = 0;
+  for (const auto& rep : cell["repetitions"])
+    disturbed +=
+        rep.contains("host") && rep["host"].is_object() && rep["host"].value("disturbed", false);
+  summary["host_disturbed"] = disturbed;
   cell["summary"] = summary;
   std::vector<double> cold;
   for (const auto& rep : cell["repetitions"])

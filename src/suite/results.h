@@ -32,6 +32,9 @@ class ResultsFile {
   // Appends a repetition and recomputes the cell's summary; status becomes "ok" once it has
   // `planned` repetitions, else stays "incomplete".
   void AddRepetition(const std::string& id, nlohmann::json repetition, int planned);
+  // Keeps a repetition measured on a disturbed host in cell["discarded"], with `reason`; it
+  // counts toward nothing.
+  void AddDiscarded(const std::string& id, nlohmann::json repetition, const std::string& reason);
   void MarkFailed(const std::string& id, const std::string& reason);
   void MarkExcluded(const std::string& id, const std::string& reason);
   int RepetitionsDone(const std::string& id);
@@ -51,7 +54,8 @@ class ResultsFile {
   int reused_ = 0;
 };
 
-// Recomputes cell["summary"] from cell["repetitions"].
+// Recomputes cell["summary"] from cell["repetitions"]; summary.host_disturbed counts the kept
+// repetitions whose host check found the host slowed (retries ran out).
 void Summarize(nlohmann::json& cell);
 
 }  // namespace fwbench::suite

@@ -9,12 +9,14 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "launch/cpu_list.h"
+#include "launch/host_speed.h"
 #include "launch/proc_tree.h"
 #include "launch/sampler.h"
 #include "launch/server.h"
 #include "suite/app_server.h"
 #include "suite/databases.h"
 #include "suite/frameworks.h"
+#include "suite/host_gate.h"
 #include "suite/matrix.h"
 #include "suite/metadata.h"
 #include "suite/progress.h"
@@ -287,6 +289,44 @@ void ExcludeGroup(RunContext& ctx, ResultsFile& results, const std::string& key,
     if (cell.GroupKey() == key) results.MarkExcluded(cell.id, reason);
 }
 
+// One repetition of `cell`, measured again while the host check finds the host slowed and
+// retries remain; the disturbed attempts are kept in the cell's "discarded" list.
+Outcome MeasureRepetition(RunContext& ctx, ResultsFile& results, HostGate& gate,
+                          const CellSpec& cell, int round, launch::Server& server,
+                          Progress& progress) {
+  for (int attempt = 0;; ++attempt) {
+    double before = gate.Before(ctx.stop);
+    Outcome outcome = RunRepetition(ctx.suite, cell, round, server, ctx.load, progress, ctx.stop);
+    if (outcome.kind != Outcome::kOk) return outcome;
+    json host = gate.After(before);
+    outcome.repetition["host"] = host;
+    if (host.is_null() || !host["disturbed"].get<bool>() ||
+        attempt >= ctx.suite.host_check.retries || ctx.stop)
+      return outcome;
+    std::string reason = DisturbedReason(host);
+    results.AddDiscarded(cell.id, std::move(outcome.repetition), reason);
+    results.Save();
+    progress.Note("discarded " + cell.id + " round " + std::to_string(round) + " (" +
+                  std::to_string(static_cast<long>(outcome.rps)) + " req/s): " + reason +
+                  "; measuring it again");
+  }
+}
+
+HostGate::ProbeFn HostProbe(const RunOptions& options, const std::vector<int>& server_cpus) {
+  if (options.host_probe) return options.host_probe;
+  auto probe = std::make_shared<launch::HostSpeedProbe>(VenvPython(), server_cpus);
+  return [probe] { return probe->Measure(); };
+}
+
+json HostCheckMeta(const HostCheck& check, const HostGate& gate) {
+  return {{"enabled", check.enabled},
+          {"min_speed", check.min_speed},
+          {"retries", check.retries},
+          {"wait_s", check.wait_s},
+          {"probe", "fixed pure-Python loop on the server CPUs, million iterations/s"},
+          {"reference", gate.reference()}};
+}
+
 bool Pending(ResultsFile& results, const CellSpec& cell, int round, int planned) {
   return !results.Finished(cell.id, planned) && results.RepetitionsDone(cell.id) < round;
 }
@@ -365,6 +405,10 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& 
   Databases dbs(out.parent_path() / (out.stem().string() + ".db"), ctx.catalog.db_init, vars,
                 (ctx.logs / "database.log").string());
 
+  HostGate gate(suite.host_check, HostProbe(options, ctx.server_cpus),
+                [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); });
+  if (total > 0) gate.Calibrate();
+
   RunReport report;
   report.reused = results.Reused();
   for (const Block& block : blocks) {
@@ -391,7 +435,7 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& 
         continue;
       }
       progress.Begin(cell.id, block.round, suite.repetitions);
-      Outcome outcome = RunRepetition(suite, cell, block.round, *server, load, progress, stop);
+      Outcome outcome = MeasureRepetition(ctx, results, gate, cell, block.round, *server, progress);
       if (outcome.kind == Outcome::kInterrupted) break;
       if (outcome.kind == Outcome::kFailed) {
         results.MarkFailed(cell.id, outcome.reason);
@@ -406,6 +450,7 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& 
   }
   progress.Finish();
   report.interrupted = stop;
+  results.Meta()["host_check"] = HostCheckMeta(suite.host_check, gate);
   results.Meta()["ended_at"] = UtcNow();
   results.Meta()["state"] = report.interrupted ? "interrupted" : "complete";
   for (const CellSpec& cell : ctx.cells) {

@@ -30,6 +30,9 @@ struct RunOptions {
   bool fresh = false;                 // ignore an earlier file at `out` instead of resuming
   std::filesystem::path fwbench_exe;  // fills {fwbench} in server templates
   bool progress = true;               // the live progress line on stderr
+  // The host-speed probe (steps/µs, higher is faster); empty: launch::HostSpeedProbe on the
+  // suite's server CPUs. Tests give a fake.
+  std::function<double()> host_probe;
 };
 
 struct RunReport {

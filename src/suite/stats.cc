@@ -4,18 +4,9 @@
 #include <cmath>
 #include <cstdint>
 
+#include "common/splitmix.h"
+
 namespace fwbench::suite {
-namespace {
-
-// splitmix64: a tiny generator whose sequence is the same on every platform.
-uint64_t NextRandom(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 Summary Summarize(const std::vector<double>& values) {
   Summary s;
@@ -33,11 +24,11 @@ Summary Summarize(const std::vector<double>& values) {
   double stdev = std::sqrt(ss / (s.n - 1));
   s.cv = mean != 0 ? stdev / std::fabs(mean) : 0;
   s.noisy = s.cv > kNoisyCv;
-  uint64_t state = kBootstrapSeed;
+  SplitMix64 random{kBootstrapSeed};
   std::vector<double> medians, resample(values.size());
   medians.reserve(kBootstrapResamples);
   for (int b = 0; b < kBootstrapResamples; ++b) {
-    for (double& v : resample) v = values[NextRandom(state) % values.size()];
+    for (double& v : resample) v = values[random.Next() % values.size()];
     medians.push_back(Median(resample));
   }
   s.ci_low = Quantile(medians, 0.025);

@@ -237,6 +237,22 @@ void ParseLoad(const Reader& r, const json& doc, Suite& suite) {
   suite.timeout_s = r.Number(load, "load", "timeout_s", 2, 0.001);
 }
 
+void ParseHostCheck(const Reader& r, const json& doc, HostCheck& check) {
+  if (!doc.contains("host_check")) return;
+  const json& object = doc["host_check"];
+  if (!object.is_object()) r.Fail("host_check", "must be an object", "e.g. {\"retries\": 2}");
+  r.OnlyKnown(object, "host_check", {"enabled", "min_speed", "retries", "wait_s"});
+  if (object.contains("enabled")) {
+    if (!object["enabled"].is_boolean()) r.Fail("host_check.enabled", "must be true or false");
+    check.enabled = object["enabled"].get<bool>();
+  }
+  check.min_speed = r.Number(object, "host_check", "min_speed", check.min_speed, 0);
+  if (check.min_speed > 1)
+    r.Fail("host_check.min_speed", "must be a fraction <= 1 of the run's best probe");
+  check.retries = r.Integer(object, "host_check", "retries", check.retries, 0);
+  check.wait_s = r.Number(object, "host_check", "wait_s", check.wait_s, 0);
+}
+
 }  // namespace
 
 std::string LoadLevel::Label() const {
@@ -260,9 +276,10 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
   }
   if (!doc.is_object()) r.Fail("(top)", "must be a JSON object");
   r.OnlyKnown(doc, "",
-              {"schema", "name", "description", "frameworks", "profiles", "servers", "databases",
-               "routes", "load", "workers", "threads", "pinning", "warmup_s", "duration_s",
-               "repetitions", "ready_timeout_s", "probe_path", "servers_file", "frameworks_file"});
+              {"schema",          "name",       "description", "frameworks",   "profiles",
+               "servers",         "databases",  "routes",      "load",         "workers",
+               "threads",         "pinning",    "warmup_s",    "duration_s",   "repetitions",
+               "ready_timeout_s", "probe_path", "host_check",  "servers_file", "frameworks_file"});
   if (r.String(doc, "", "schema", "") != "fwbench.suite/1")
     r.Fail("schema", "must be \"fwbench.suite/1\"", "add \"schema\": \"fwbench.suite/1\"");
   Suite suite;
@@ -295,6 +312,7 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
   suite.repetitions = r.Integer(doc, "", "repetitions", 1, 1);
   suite.ready_timeout_s = r.Number(doc, "", "ready_timeout_s", 60, 0.1);
   suite.probe_path = r.String(doc, "", "probe_path", "/json");
+  ParseHostCheck(r, doc, suite.host_check);
   suite.servers_file = RootPath(r.String(doc, "", "servers_file", "bench/servers.json"));
   suite.frameworks_file = RootPath(r.String(doc, "", "frameworks_file", "apps/frameworks.json"));
   return suite;

@@ -23,6 +23,14 @@ struct LoadLevel {
   std::string Label() const;  // "closed-c64" | "open-r500"
 };
 
+// The host-speed check around each repetition (launch/host_speed.h, suite/host_gate.h).
+struct HostCheck {
+  bool enabled = true;
+  double min_speed = 0.75;  // a probe below this fraction of the run's best: disturbed
+  int retries = 0;          // times a disturbed repetition is measured again
+  double wait_s = 10;       // before a repetition, how long to wait for a slow host to recover
+};
+
 struct Suite {
   std::string name;
   std::vector<std::string> frameworks, profiles, servers, databases;
@@ -39,6 +47,7 @@ struct Suite {
   int repetitions = 1;
   double ready_timeout_s = 60;
   std::string probe_path = "/json";
+  HostCheck host_check;
   std::filesystem::path servers_file, frameworks_file;  // absolute after parsing
   nlohmann::json source;                                // the whole file as written
 };

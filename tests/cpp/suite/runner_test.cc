@@ -11,6 +11,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <set>
 #include <thread>
 
 #include "common/atomic_file.h"
@@ -86,7 +88,8 @@ class RunnerTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Suite MakeSuite(const std::string& servers, int repetitions = 1, double duration = 0.4) {
+  Suite MakeSuite(const std::string& servers, int repetitions = 1, double duration = 0.4,
+                  const json& extra = json::object()) {
     json doc = {{"schema", "fwbench.suite/1"},
                 {"frameworks", {"fa", "fb"}},
                 {"profiles", {"minimal"}},
@@ -100,6 +103,7 @@ class RunnerTest : public ::testing::Test {
                 {"ready_timeout_s", 30},
                 {"servers_file", (dir_ / "servers.json").string()},
                 {"frameworks_file", (dir_ / "frameworks.json").string()}};
+    doc.update(extra);
     return ParseSuite(doc.dump(2), "test-suite.json");
   }
 
@@ -220,6 +224,54 @@ TEST_F(RunnerTest, InterruptKeepsFinishedCellsAndRerunResumesTheRest) {
   RunReport changed = RunSuite(MakeSuite(R"(["tiny"])", 2, 0.3), Options(), counting, Pass, stop_);
   EXPECT_EQ(changed.reused, 0);  // a changed definition is measured again
   EXPECT_EQ(loads, 2 * 2 * 2);
+}
+
+// Host probes: 10 (quiet) except the calls listed as slow (1), counted from 1.
+std::function<double()> ProbeSlowAt(std::set<int> slow_calls) {
+  auto calls = std::make_shared<int>(0);
+  return [calls, slow_calls] { return slow_calls.count(++*calls) ? 1.0 : 10.0; };
+}
+
+TEST_F(RunnerTest, RepetitionOnASlowedHostIsDiscardedKeptAndMeasuredAgain) {
+  RunOptions options = Options();
+  options.host_probe = ProbeSlowAt({7});  // 5 calibration probes, then before/after pairs
+  json check = {{"host_check", {{"retries", 2}, {"wait_s", 0}}}};
+  RunReport report =
+      RunSuite(MakeSuite(R"(["tiny"])", 1, 0.3, check), options, FakeLoad, Pass, stop_);
+  EXPECT_EQ(report.ok, 2);
+  json results = Results();
+  auto errors = testing::CheckSchema(
+      ReadJsonFile(SourceDir() / "results" / "schema" / "results.v1.json"), results);
+  for (const auto& e : errors) ADD_FAILURE() << e;
+  int discarded = 0;
+  for (const auto& cell : results["cells"]) {
+    EXPECT_EQ(cell["repetitions"].size(), 1u);
+    EXPECT_FALSE(cell["repetitions"][0]["host"]["disturbed"].get<bool>());
+    EXPECT_EQ(cell["summary"]["host_disturbed"], 0);
+    if (!cell.contains("discarded")) continue;
+    ASSERT_EQ(cell["discarded"].size(), 1u);
+    discarded += 1;
+    const json& rep = cell["discarded"][0];
+    EXPECT_TRUE(rep["host"]["disturbed"].get<bool>());
+    EXPECT_EQ(rep["reason"], "host slowed to 0.10 of the run's best probe");
+    EXPECT_GT(rep["load"]["overall"]["requests"].get<long>(), 0);  // the measurement is kept
+  }
+  EXPECT_EQ(discarded, 1);
+  EXPECT_DOUBLE_EQ(results["meta"]["host_check"]["reference"].get<double>(), 10);
+}
+
+TEST_F(RunnerTest, WhenRetriesRunOutTheDisturbedRepetitionIsKeptAndCounted) {
+  RunOptions options = Options();
+  options.host_probe = ProbeSlowAt({7, 9});  // every after-probe of the first run is slow
+  json check = {{"host_check", {{"retries", 0}, {"wait_s", 0}}}};
+  RunReport report =
+      RunSuite(MakeSuite(R"(["tiny"])", 1, 0.3, check), options, FakeLoad, Pass, stop_);
+  EXPECT_EQ(report.ok, 2);
+  for (const auto& cell : Results()["cells"]) {
+    EXPECT_FALSE(cell.contains("discarded"));
+    EXPECT_EQ(cell["summary"]["host_disturbed"], 1);
+    EXPECT_TRUE(cell["repetitions"][0]["host"]["disturbed"].get<bool>());
+  }
 }
 
 // The pid of a process group leader whose parent is `parent` (the server fwbench started).

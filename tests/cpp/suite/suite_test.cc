@@ -78,6 +78,27 @@ TEST(SuiteFile, MissingAndWrongFieldsAreNamed) {
             std::string::npos);
 }
 
+TEST(SuiteFile, HostCheckDefaultsAndFields) {
+  Suite defaults = ParseSuite(kGood, "good.json");
+  EXPECT_TRUE(defaults.host_check.enabled);
+  EXPECT_EQ(defaults.host_check.retries, 0);
+  Suite s = ParseSuite(Replace(kGood, "\"repetitions\": 3",
+                               "\"repetitions\": 3, \"host_check\": {\"min_speed\": 0.5, "
+                               "\"retries\": 2, \"wait_s\": 4, \"enabled\": false}"),
+                       "good.json");
+  EXPECT_FALSE(s.host_check.enabled);
+  EXPECT_DOUBLE_EQ(s.host_check.min_speed, 0.5);
+  EXPECT_EQ(s.host_check.retries, 2);
+  EXPECT_DOUBLE_EQ(s.host_check.wait_s, 4);
+  std::string e = ErrorOf(Replace(kGood, "\"repetitions\": 3",
+                                  "\"repetitions\": 3, \"host_check\": {\"min_speed\": 1.5}"));
+  EXPECT_NE(e.find("host_check.min_speed"), std::string::npos) << e;
+  e = ErrorOf(
+      Replace(kGood, "\"repetitions\": 3", "\"repetitions\": 3, \"host_check\": {\"retry\": 1}"));
+  EXPECT_NE(e.find("host_check.retry"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown field"), std::string::npos) << e;
+}
+
 TEST(SuiteFile, SyntaxErrorNamesTheLine) {
   std::string e = ErrorOf(Replace(kGood, "\"duration_s\": 2,", "\"duration_s\": 2,,"));
   EXPECT_NE(e.find("bad.json:10"), std::string::npos) << e;
