@@ -28,6 +28,8 @@ $CMD
 import json, os, sys
 reps, root = int(sys.argv[6]), sys.argv[7]
 results = json.load(open(sys.argv[1]))
+def attempts(cell):  # kept repetitions and the ones the host check discarded
+    return cell.get("repetitions", []) + cell.get("discarded", [])
 rows = []
 for cell in results["cells"]:
     rps = cell.get("summary", {}).get("rps", {})
@@ -52,11 +54,9 @@ history = {"started_at": out["meta"]["started_at"], "loadavg_before": sys.argv[4
            "commit": results["meta"].get("fwbench", {}).get("commit"), "max_cv": out["max_cv"],
            "cv": {r["id"]: r["cv"] for r in rows},
            "discarded": sum(len(r["discarded"]) for r in rows),
-           "slow_probe_attempts": sum(1 for c in results["cells"]
-                                      for a in c.get("repetitions", []) + c.get("discarded", [])
+           "slow_probe_attempts": sum(1 for c in results["cells"] for a in attempts(c)
                                       if (a.get("host") or {}).get("disturbed")),
-           "attempts": sum(len(c.get("repetitions", [])) + len(c.get("discarded", []))
-                           for c in results["cells"]),
+           "attempts": sum(len(attempts(c)) for c in results["cells"]),
            "kept_disturbed": sum(r["host_disturbed"] or 0 for r in rows)}
 with open(os.path.join(os.path.dirname(sys.argv[2]), "quick_json_cv_history.jsonl"), "a") as f:
     f.write(json.dumps(history) + "\n")
@@ -69,8 +69,8 @@ md = ["# Run-to-run CV of throughput: quick suite, /json cells, %d repetitions" 
       "Measured %s to %s on a %s-core %s VM (kernel %s), load average before: %s." % (
           meta["started_at"], meta["ended_at"], meta["cores"], meta["cpu_model"],
           meta["kernel"], sys.argv[4]), "",
-      "Host check (results/SCHEMA.md): before and after each repetition a fixed memory walk "
-      "is timed on the server CPU; a repetition where either probe fell below %s of the run's "
+      "Host check (results/SCHEMA.md): before and after each repetition a fixed pure-Python "
+      "loop is timed on the server CPU; a repetition where either probe fell below %s of the run's "
       "best is discarded and measured again (up to %s times). Host speed below is "
       "before/after, as a fraction of the best probe." % (
           (meta.get("host_check") or {}).get("min_speed"),
@@ -84,15 +84,16 @@ for r in rows:
     md.append("| %s | %s | %.0f | %.1f%% | %s | %s |" % (
         r["id"], values, r["rps_median"] or 0, 100 * (r["cv"] or 0), speeds, dropped))
 def relative(slow):
-    out = []
+    shares = []
     for cell in results["cells"]:
-        attempts = cell.get("repetitions", []) + cell.get("discarded", [])
-        best = max([a["load"]["overall"]["rps"] for a in attempts] or [0])
-        for a in attempts:
+        best = max([a["load"]["overall"]["rps"] for a in attempts(cell)] or [0])
+        for a in attempts(cell):
             h = a.get("host") or {}
             if best > 0 and h and (h["disturbed"] == slow):
-                out.append(a["load"]["overall"]["rps"] / best)
-    return "%.2f of the cell's best (%d attempts)" % (sorted(out)[len(out) // 2], len(out)) if out else "none"
+                shares.append(a["load"]["overall"]["rps"] / best)
+    if not shares:
+        return "none"
+    return "%.2f of the cell's best (%d attempts)" % (sorted(shares)[len(shares) // 2], len(shares))
 md += ["", "Throughput of the attempts whose host probe read slow: median %s; of the others: "
        "median %s." % (relative(True), relative(False))]
 md += ["", "Highest CV: %s (target: at most 5%% on a quiet machine). Every run of this "
