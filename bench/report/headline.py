@@ -1,9 +1,11 @@
-"""The README's headline table: Flask/Django ratio of closed-loop req/s medians per route and
-profile, as the geometric mean over every server and concurrency both frameworks finished.
+"""The README's headline table, from a fwbench.results/2 file's comparisons: per route and
+profile, the Flask/Django ratio of the comparisons' primary metric (server CPU per request in a
+duet, req/s in slices) as the geometric mean over every server and closed-model level, with the
+range of the per-server ratios and how many of their 95% intervals exclude 1.
     .venv/bin/python bench/report/headline.py results/results.json.xz
 """
-import lzma
 import json
+import lzma
 import math
 import sys
 
@@ -11,28 +13,40 @@ import sys
 def load(path):
     opener = lzma.open if path.endswith(".xz") else open
     with opener(path, "rt") as f:
-        return json.load(f)
+        doc = json.load(f)
+    if doc.get("schema") != "fwbench.results/2":
+        sys.exit(f"{path}: schema is {doc.get('schema')!r}, expected 'fwbench.results/2'; "
+                 "rerun the suite with this fwbench")
+    return doc
 
 
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: headline.py RESULTS.json[.xz]")
-    cells = [c for c in load(sys.argv[1])["cells"] if c["status"] == "ok" and c["model"] == "closed"]
-    pairs = {}
-    for c in cells:
-        key = (c["route"], c["profile"], c["server"], c["concurrency"])
-        pairs.setdefault(key, {})[c["framework"]] = c["summary"]["rps"]["median"]
-    routes = list(dict.fromkeys(c["route"] for c in cells))
-    profiles = list(dict.fromkeys(c["profile"] for c in cells))
+    comparisons = [c for c in load(sys.argv[1])["comparisons"] if c["model"] == "closed"]
+    if not comparisons:
+        sys.exit(f"{sys.argv[1]}: no closed-model comparisons")
+    primary = {c["primary"] for c in comparisons}
+    routes = list(dict.fromkeys(c["route"] for c in comparisons))
+    profiles = list(dict.fromkeys(c["profile"] for c in comparisons))
+    pair = comparisons[0]["framework_a"] + "/" + comparisons[0]["framework_b"]
+    print(f"{pair} ratio of {', '.join(sorted(primary))} (geometric mean over servers; "
+          "[lowest, highest]; intervals excluding 1)")
+    print()
     print("| route | " + " | ".join(f"{p} profile" for p in profiles) + " |")
     print("|---|" + "---:|" * len(profiles))
     for route in routes:
         row = []
         for profile in profiles:
-            ratios = [v["flask"] / v["django"] for k, v in pairs.items()
-                      if k[:2] == (route, profile) and {"flask", "django"} <= v.keys()]
-            row.append(f"{math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}"
-                       if ratios else "n/a")
+            mine = [c["metrics"][c["primary"]] for c in comparisons
+                    if (c["route"], c["profile"]) == (route, profile)]
+            if not mine:
+                row.append("n/a")
+                continue
+            ratios = [m["ratio"] for m in mine]
+            apart = sum(1 for m in mine if m["ci95"] and not m["ci95"][0] <= 1 <= m["ci95"][1])
+            mean = math.exp(sum(map(math.log, ratios)) / len(ratios))
+            row.append(f"{mean:.2f} [{min(ratios):.2f}, {max(ratios):.2f}]; {apart}/{len(mine)}")
         print(f"| /{route} | " + " | ".join(row) + " |")
 
 

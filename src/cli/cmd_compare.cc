@@ -1,5 +1,6 @@
-// `fwbench compare A.json B.json`: B/A per cell with a Mann-Whitney U test; exit 2 when the
-// chosen metric regressed beyond the threshold, so it can gate CI.
+// `fwbench compare A.json B.json`: B/A per cell with its 95% interval across rounds and a
+// Mann-Whitney U p-value; exit 2 when the chosen metric's interval lies beyond the threshold on
+// the bad side, so it can gate CI.
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -14,19 +15,25 @@ void AddCompareCommand(CLI::App& app) {
   auto options = std::make_shared<report::CompareOptions>();
   CLI::App* cmd = app.add_subcommand(
       "compare",
-      "Compare two results files cell by cell (B/A, Mann-Whitney U); exit 2 on a regression");
-  cmd->add_option("A", *a, "baseline fwbench.results/1")->required()->check(CLI::ExistingFile);
-  cmd->add_option("B", *b, "candidate fwbench.results/1")->required()->check(CLI::ExistingFile);
+      "Compare two results files cell by cell (B/A with a 95% interval, Mann-Whitney U); exit 2 "
+      "on a regression");
+  cmd->add_option("A", *a, "baseline fwbench.results/1 or /2")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("B", *b, "candidate fwbench.results/1 or /2")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option(
          "--metric", options->metric,
          "rps | p99_us | cpu_us_per_request (also p50_us, p999_us, rss_peak_bytes_per_worker)")
       ->capture_default_str();
-  cmd->add_option("--threshold", options->threshold, "relative change that counts as a regression")
+  cmd->add_option("--threshold", options->threshold,
+                  "relative change the whole interval must exceed to count as a regression")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
-  cmd->add_option("--alpha", options->alpha, "significance level of the U test")
+  cmd->add_option("--alpha", options->alpha, "1 - confidence of the interval (0.05: 95%)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(CLI::Range(0.001, 0.5));
   cmd->callback([=] {
     const report::ResultsSet ra = report::LoadResultsFile(*a);
     const report::ResultsSet rb = report::LoadResultsFile(*b);

@@ -16,7 +16,7 @@ void AddReportCommand(CLI::App& app) {
   auto results = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand(
       "report", "Write tables.md, SVG charts, report.html and report.json from results files");
-  cmd->add_option("results", *results, "fwbench.results/1 files (one machine)")
+  cmd->add_option("results", *results, "fwbench.results/1 or /2 files (one machine, one format)")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--inproc", *inproc_path, "fwbench.inproc/1 file (in-process framework cost)")

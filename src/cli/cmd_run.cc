@@ -49,7 +49,7 @@ void AddRunCommand(CLI::App& app) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
       "run",
-      "Run a suite (bench/suites/*.json) and write a fwbench.results/1 file; rerunning "
+      "Run a suite (bench/suites/*.json) and write a fwbench.results/2 file; rerunning "
       "with the same --out resumes");
   cmd->add_option("suite", args->suite, "suite file, e.g. bench/suites/quick.json")
       ->required()
@@ -71,7 +71,9 @@ void AddRunCommand(CLI::App& app) {
     sigaction(SIGTERM, &action, nullptr);
     suite::RunReport report = suite::RunSuite(
         s, options,
-        [](const load::Options& o, const std::atomic<bool>& stop) { return load::Run(o, stop); },
+        [](const load::SessionOptions& o, const std::atomic<bool>& stop) {
+          return load::RunSession(o, stop);
+        },
         VerifyApp, g_stop);
     std::fprintf(stderr,
                  "%s: %d ok, %d failed, %d excluded, %d incomplete (%d kept from an "
@@ -80,7 +82,7 @@ void AddRunCommand(CLI::App& app) {
                  report.reused);
     if (report.interrupted) {
       std::fprintf(stderr,
-                   "fwbench: interrupted; every finished repetition is in %s. Rerun "
+                   "fwbench: interrupted; every finished round is in %s. Rerun "
                    "the same command to resume.\n",
                    args->out.c_str());
       throw CLI::RuntimeError(130);

@@ -23,8 +23,8 @@ struct RequestSpec {
 
 enum class Arrival { kUniform, kPoisson };
 
-// Counts a caller may watch while Run() works, e.g. for a live progress line. Updated with
-// relaxed atomics for every measured response and error.
+// Counts a caller may watch while Run() works, e.g. for a live progress line. Each worker adds
+// what it measured every housekeeping tick (5 ms) and at the end, with relaxed atomics.
 struct LiveCounters {
   std::atomic<uint64_t> responses{0};
   std::atomic<uint64_t> errors{0};
@@ -55,6 +55,43 @@ Options OptionsFromUrl(const std::string& url);
 // its requests (clear options.requests first to send only the file's mix, as --requests-file
 // does) and its global "headers". Throws fwbench::Error naming the bad entry.
 void AddRequestsFromJson(const nlohmann::json& doc, Options& options);
+
+// A paired session: the same requests to several servers ("targets", one port each on
+// options.host), each with its own options.connections connections, all opened before the
+// first slice and kept open. In each slice only the targets in `active` send; the others' idle
+// connections stay open, so a switch costs nothing. A request counts toward the slice it was
+// sent in, whenever it completes; after the last slice nothing new is sent and what is in
+// flight may finish for up to timeout_s. options.duration_s, warmup_s and max_requests are
+// ignored; options.rate is per target.
+struct SliceSpec {
+  double start_s = 0, duration_s = 0;  // from the session's time zero
+  uint64_t active = 0;                 // bit i: target i sends
+  bool measured = true;                // false: sent, not counted (settling the connections)
+};
+
+struct SessionOptions {
+  Options load;
+  std::vector<int> ports;         // targets, at most 64
+  std::vector<SliceSpec> slices;  // in time order, non-overlapping
+  // Time zero on the steady clock (CLOCK_MONOTONIC, ns), so a caller can sample other things
+  // at the slice boundaries; 0: 50 ms after the call (connections open in between).
+  int64_t zero_ns = 0;
+};
+
+struct SliceResult {
+  uint64_t requests = 0, errors = 0;
+};
+
+struct SessionReport {
+  std::vector<nlohmann::json> targets;           // a fwbench.load/1 report per target
+  std::vector<std::vector<SliceResult>> slices;  // [target][slice]
+  int64_t zero_ns = 0;                           // time zero as run
+};
+
+// Runs a session; the per-target report's elapsed_s and rps cover the target's active measured
+// slices.
+// Throws fwbench::Error for invalid options (no targets, overlapping slices, > 64 targets).
+SessionReport RunSession(const SessionOptions& options, const std::atomic<bool>& stop);
 
 // Runs the load until duration, max_requests, or `stop` becomes true (then it stops early and
 // still reports what was measured). Returns the fwbench.load/1 report. Thread-safe and

@@ -29,6 +29,22 @@ void Validate(const Options& o) {
   if (o.requests.empty()) throw Error("no requests to send", where, "give a URL or a mix file");
 }
 
+void ValidateSession(const SessionOptions& s) {
+  const std::string where = "load session";
+  if (s.ports.empty() || s.ports.size() > 64)
+    throw Error("a session needs 1 to 64 targets, got " + std::to_string(s.ports.size()), where,
+                "give each app's port once");
+  if (s.slices.empty()) throw Error("a session needs at least one slice", where, "add slices");
+  double end = 0;
+  for (size_t i = 0; i < s.slices.size(); ++i) {
+    const SliceSpec& slice = s.slices[i];
+    if (!(slice.duration_s > 0) || slice.start_s < end - 1e-9)
+      throw Error("slice " + std::to_string(i) + " is empty or overlaps the one before", where,
+                  "give slices in time order with positive durations");
+    end = slice.start_s + slice.duration_s;
+  }
+}
+
 std::string UtcNow() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -67,20 +83,9 @@ nlohmann::json ConfigJson(const Options& o) {
       {"requests", std::move(requests)}};
 }
 
-}  // namespace
-
-nlohmann::json Run(const Options& options, const std::atomic<bool>& stop) {
-  Validate(options);
-  Plan plan{.options = options,
-            .endpoint = net::Resolve(options.host, options.port),
-            .routes = {},
-            .picker = RoutePicker(options.requests)};
-  for (const auto& spec : options.requests) plan.routes.push_back(RenderRoute(options, spec));
-  const std::string started_at = UtcNow();
-  plan.start_ns = NowNs();
-  plan.measure_start_ns = plan.start_ns + static_cast<int64_t>(options.warmup_s * 1e9);
-  plan.end_ns = plan.measure_start_ns + static_cast<int64_t>(options.duration_s * 1e9);
-
+// Starts the workers on `plan` (connections split over the threads) and returns them finished.
+std::vector<std::unique_ptr<Worker>> RunWorkers(Plan& plan, const std::atomic<bool>& stop) {
+  const Options& options = plan.options;
   std::vector<std::unique_ptr<Worker>> workers;
   int first = 0;
   for (int t = 0; t < options.threads; ++t) {
@@ -93,37 +98,118 @@ nlohmann::json Run(const Options& options, const std::atomic<bool>& stop) {
   for (size_t t = 1; t < workers.size(); ++t) threads.emplace_back([&w = *workers[t]] { w.Run(); });
   workers[0]->Run();
   threads.clear();  // joins
+  return workers;
+}
 
+void RenderRoutes(Plan& plan) {
+  for (const auto& spec : plan.options.requests)
+    plan.routes.push_back(RenderRoute(plan.options, spec));
+}
+
+// The fwbench.load/1 report of one target, over `elapsed_s` of measured time.
+nlohmann::json TargetReport(const Plan& plan, const std::vector<std::unique_ptr<Worker>>& workers,
+                            size_t target, const Options& config, const std::string& started_at,
+                            double elapsed_s, bool interrupted) {
   std::vector<RouteStats> routes(plan.routes.size());
   RouteStats overall;
   TimeSeries timeseries;
-  int64_t finished_ns = plan.measure_start_ns;
   for (const auto& w : workers) {
-    for (size_t r = 0; r < routes.size(); ++r) routes[r].Merge(w->routes[r]);
-    overall.Merge(w->unattributed);
-    timeseries.Merge(w->timeseries);
-    finished_ns = std::max(finished_ns, w->finished_ns);
+    const Worker::TargetStats& mine = w->targets[target];
+    for (size_t r = 0; r < routes.size(); ++r) routes[r].Merge(mine.routes[r]);
+    overall.Merge(mine.unattributed);
+    timeseries.Merge(mine.timeseries);
   }
   for (const auto& r : routes) overall.Merge(r);
-  const double elapsed_s = static_cast<double>(finished_ns - plan.measure_start_ns) / 1e9;
-
   nlohmann::json by_route = nlohmann::json::object();
   for (size_t r = 0; r < routes.size(); ++r) {
     std::string name = plan.routes[r].name;
     while (by_route.contains(name)) name += "'";  // duplicate names stay distinct
     by_route[name] = routes[r].ToJson(elapsed_s);
   }
-  const bool interrupted =
-      stop.load() && NowNs() < plan.end_ns && !(options.max_requests && plan.budget_spent.load());
   return {{"schema", "fwbench.load/1"},
           {"tool", {{"name", "fwbench"}, {"version", Version()}, {"commit", GitCommit()}}},
-          {"config", ConfigJson(options)},
+          {"config", ConfigJson(config)},
           {"started_at", started_at},
           {"elapsed_s", elapsed_s},
           {"interrupted", interrupted},
           {"overall", overall.ToJson(elapsed_s)},
           {"routes", std::move(by_route)},
           {"timeseries", timeseries.ToJson(static_cast<uint64_t>(std::ceil(elapsed_s)))}};
+}
+
+}  // namespace
+
+nlohmann::json Run(const Options& options, const std::atomic<bool>& stop) {
+  Validate(options);
+  Plan plan{.options = options, .picker = RoutePicker(options.requests)};
+  RenderRoutes(plan);
+  plan.targets = {net::Resolve(options.host, options.port)};
+  const std::string started_at = UtcNow();
+  plan.start_ns = NowNs();
+  plan.measure_start_ns = plan.start_ns + static_cast<int64_t>(options.warmup_s * 1e9);
+  plan.end_ns = plan.measure_start_ns + static_cast<int64_t>(options.duration_s * 1e9);
+  plan.windows = {{plan.measure_start_ns, plan.end_ns, 1}};
+  const auto workers = RunWorkers(plan, stop);
+
+  int64_t finished_ns = plan.measure_start_ns;
+  for (const auto& w : workers) finished_ns = std::max(finished_ns, w->finished_ns);
+  const double elapsed_s = static_cast<double>(finished_ns - plan.measure_start_ns) / 1e9;
+  const bool interrupted =
+      stop.load() && NowNs() < plan.end_ns && !(options.max_requests && plan.budget_spent.load());
+  return TargetReport(plan, workers, 0, options, started_at, elapsed_s, interrupted);
+}
+
+SessionReport RunSession(const SessionOptions& session, const std::atomic<bool>& stop) {
+  Options options = session.load;
+  options.warmup_s = 0;
+  options.max_requests = 0;
+  Validate(options);
+  ValidateSession(session);
+  Plan plan{.options = options, .picker = RoutePicker(options.requests)};
+  RenderRoutes(plan);
+  plan.sliced = true;
+  for (int port : session.ports) plan.targets.push_back(net::Resolve(options.host, port));
+  plan.start_ns = NowNs();
+  const int64_t zero = session.zero_ns ? session.zero_ns : plan.start_ns + 50'000'000;
+  for (const SliceSpec& s : session.slices) {
+    const int64_t start = zero + static_cast<int64_t>(s.start_s * 1e9);
+    plan.windows.push_back(
+        {start, start + static_cast<int64_t>(s.duration_s * 1e9), s.active, s.measured});
+  }
+  plan.measure_start_ns = plan.windows.front().start_ns;
+  plan.end_ns = plan.windows.back().end_ns;
+  const std::string started_at = UtcNow();
+  const auto workers = RunWorkers(plan, stop);
+  const bool interrupted = stop.load() && NowNs() < plan.end_ns;
+  int64_t finished_ns = plan.measure_start_ns;
+  for (const auto& w : workers) finished_ns = std::max(finished_ns, w->finished_ns);
+
+  SessionReport report;
+  report.zero_ns = zero;
+  for (size_t t = 0; t < plan.targets.size(); ++t) {
+    double active_s = 0;  // measured time: the target's windows, up to where the run ended
+    std::vector<SliceResult> slices;
+    for (size_t i = 0; i < plan.windows.size(); ++i) {
+      const Window& w = plan.windows[i];
+      if (w.measured && (w.active >> t & 1U))
+        active_s += static_cast<double>(
+                        std::max<int64_t>(0, std::min(w.end_ns, finished_ns) - w.start_ns)) /
+                    1e9;
+      SliceResult slice;
+      for (const auto& worker : workers) {
+        slice.requests += worker->targets[t].windows[i].requests;
+        slice.errors += worker->targets[t].windows[i].errors;
+      }
+      slices.push_back(slice);
+    }
+    Options config = options;
+    config.port = session.ports[t];
+    config.duration_s = active_s;
+    report.targets.push_back(
+        TargetReport(plan, workers, t, config, started_at, active_s, interrupted));
+    report.slices.push_back(std::move(slices));
+  }
+  return report;
 }
 
 }  // namespace fwbench::load

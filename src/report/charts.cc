@@ -24,7 +24,7 @@ Json Series(const Cell& c) {
 
 void AddPoint(Json& s, double x, const Summary& m) {
   s["x"].push_back(x);
-  s["y"].push_back(m.median);
+  s["y"].push_back(m.estimate);
   s["lo"].push_back(m.ci_low);
   s["hi"].push_back(m.ci_high);
 }
@@ -57,7 +57,10 @@ Json ThroughputChart(const ResultsSet& r) {
   }
   return {{"file", "throughput.svg"},
           {"kind", "lines"},
-          {"title", "Throughput against concurrency (closed loop, median and 95% CI)"},
+          {"title", r.schema_version == 1
+                        ? "Throughput against concurrency (closed loop, median and 95% CI)"
+                        : "Throughput against concurrency (closed loop, geometric mean over "
+                          "rounds and 95% CI)"},
           {"xlabel", "concurrent connections"},
           {"ylabel", "requests/s"},
           {"logx", true},
@@ -108,7 +111,7 @@ Json BarChart(const ResultsSet& r, const std::string& file, const std::string& t
   for (const Cell& c : r.cells) {
     if (!c.ok() || c.model != "closed" || !c.Metric(metric)) continue;
     auto& slot = peak[SeriesLabel(c)][c.route];
-    if (!slot || c.Metric("rps")->median > slot->Metric("rps")->median) slot = &c;
+    if (!slot || c.Metric("rps")->estimate > slot->Metric("rps")->estimate) slot = &c;
   }
   Json series = Json::array();
   for (const auto& [label, per_route] : peak) {
@@ -116,7 +119,7 @@ Json BarChart(const ResultsSet& r, const std::string& file, const std::string& t
     for (const auto& route : routes) {
       auto it = per_route.find(route);
       const Summary* m = it == per_route.end() ? nullptr : it->second->Metric(metric);
-      s["y"].push_back(m ? Json(m->median * scale) : Json());
+      s["y"].push_back(m ? Json(m->estimate * scale) : Json());
       s["lo"].push_back(m ? Json(m->ci_low * scale) : Json());
       s["hi"].push_back(m ? Json(m->ci_high * scale) : Json());
     }

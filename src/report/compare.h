@@ -1,7 +1,10 @@
 #pragma once
-// `fwbench compare A.json B.json`: per cell present in both, B/A of one metric's median with a
-// two-sided Mann-Whitney U test over repetitions (as Google Benchmark's tools/compare.py),
-// a geometric-mean summary, and a verdict that can gate CI.
+// `fwbench compare A.json B.json`: per cell present in both, the ratio B/A of one metric with
+// its 95% interval (stats::RatioOfIndependent: Welch t on the logs of the per-round values,
+// `summary.<metric>.values`), the two-sided Mann-Whitney U p-value (as Google Benchmark's
+// tools/compare.py reports it), a geometric-mean summary, and a verdict that can gate CI.
+// Reads fwbench.results/1 and /2 files, and one of each.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,16 +16,17 @@ struct CompareOptions {
   std::string metric =
       "rps";  // rps | p50_us | p99_us | p999_us | cpu_us_per_request | rss_peak_bytes_per_worker
   double threshold = 0.05;  // relative change that counts as a regression
-  double alpha = 0.05;      // significance level of the U test
+  double alpha = 0.05;      // 1 - the confidence of the interval (0.05: a 95% interval)
 };
 
 struct CompareRow {
   std::string id;
-  double a = 0, b = 0, ratio = 0;  // medians and b / a
+  double a = 0, b = 0;              // geometric means of the per-round values
+  double ratio = 0;                 // b / a: the ratio of the geometric means
+  std::optional<double> low, high;  // its interval; empty when a side has fewer than 2 values
   int n_a = 0, n_b = 0;
-  double p_value = 1;
+  double p_value = 1;  // Mann-Whitney U, two-sided (informational: the interval decides)
   bool exact = false;
-  bool testable = false;  // the sample sizes can reach p < alpha at all
   bool regressed = false;
   bool improved = false;
 };
@@ -33,14 +37,16 @@ struct CompareOutcome {
   std::vector<CompareRow> rows;        // in A's cell order
   std::vector<std::string> only_in_a;  // cell ids
   std::vector<std::string> only_in_b;
+  std::vector<std::string> no_values;  // in both, but a side has no positive value of the metric
   double geomean_ratio = 0;
   int regressions = 0;
 };
 
-// A regression is a change beyond the threshold in the bad direction that is significant
-// (p < alpha). When the repetitions are too few for any p < alpha (e.g. 3 vs 3: min p = 0.1),
-// the ratio alone decides and the row says "untestable". Throws fwbench::Error for an unknown
-// metric or when no cell matches.
+// A regression is an interval that lies entirely beyond the threshold on the bad side (rps:
+// high < 1 - threshold; latency, CPU, RSS: low > 1 + threshold); an improvement likewise on
+// the good side. Without an interval (a side has one value) the ratio alone decides and the row
+// says so. Values that are not positive (a v1 runner wrote 0 for a missing figure) are left
+// out. Throws fwbench::Error for an unknown metric or when no cell matches.
 CompareOutcome Compare(const ResultsSet& a, const ResultsSet& b, const CompareOptions& options);
 
 // The text table printed by the command.

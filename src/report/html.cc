@@ -48,12 +48,16 @@ std::string Fw(const std::string& fw) {
   return "<span class=\"" + FwClass(fw) + "\">" + HtmlEscape(fw) + "</span>";
 }
 
-std::string Opt(const std::optional<Measure>& m, double scale = 1, bool ci = true) {
+std::string Opt(const std::optional<Measure>& m, double scale = 1, bool ci = true,
+                bool noisy = false) {
   if (!m) return "–";
-  std::string text =
-      ci ? WithCi(m->value * scale, m->low * scale, m->high * scale) : Sig(m->value * scale);
-  return HtmlEscape(text) + (m->noisy ? " ⚠" : "");
+  std::string text = ci && m->low && m->high
+                         ? WithCi(m->value * scale, *m->low * scale, *m->high * scale)
+                         : Sig(m->value * scale);
+  return HtmlEscape(text) + (noisy ? " ⚠" : "");
 }
+
+std::string OptRatio(const std::optional<double>& v) { return v ? Sig(*v) : "–"; }
 
 std::string AnswerSection(const PageInput& p) {
   std::string h =
@@ -140,11 +144,9 @@ std::string ChartsSection(const PageInput& p) {
 }
 
 std::string TablesSection(const PageInput& p) {
-  std::string h =
-      "<section><h2>Results per route</h2>\n<p class=\"muted\">Medians over repetitions with [95% "
-      "CI]; ⚠ marks CV &gt; 5%. "
-      "Throughput is the closed-loop peak at concurrency c; CPU and RSS at that peak; latency from "
-      "the open-loop run at the rate shown.</p>\n";
+  std::string h = "<section><h2>Results per route</h2>\n<p class=\"muted\">" +
+                  HtmlEscape(EstimatesNote(*p.results)) + "</p>\n<p class=\"muted\">" +
+                  HtmlEscape(RatiosNote(*p.results)) + "</p>\n";
   for (const RouteTable& t : *p.tables) {
     h += "<h3>/" + HtmlEscape(t.route) +
          "</h3>\n<table><tr><th>server · profile · db</th><th>framework</th><th "
@@ -170,15 +172,20 @@ std::string TablesSection(const PageInput& p) {
     }
     h += "</table>\n";
     if (t.ratios.empty()) continue;
-    h += "<table><tr><th>server · profile · db</th><th>ratio</th><th class=\"num\">req/s</th><th "
-         "class=\"num\">p99</th><th class=\"num\">CPU/req</th>"
+    h += "<table><tr><th>server · profile · db</th><th>a / b</th><th>level</th><th "
+         "class=\"num\">rounds</th><th>target reached</th><th class=\"num\">req/s</th><th "
+         "class=\"num\">p50</th><th class=\"num\">p99</th><th class=\"num\">CPU/req</th>"
          "<th class=\"num\">RSS/worker</th><th class=\"num\">cold start</th></tr>\n";
     for (const RatioRow& r : t.ratios) {
       h += "<tr><td class=\"cfg\">" + HtmlEscape(r.config) + "</td><td>" + Fw(r.numerator) + " / " +
-           Fw(r.denominator) + "</td><td class=\"num\">" + Opt(r.rps) + "</td><td class=\"num\">" +
-           Opt(r.p99_us) + "</td><td class=\"num\">" + Opt(r.cpu_us_per_request) +
-           "</td><td class=\"num\">" + Opt(r.rss_bytes_per_worker) + "</td><td class=\"num\">" +
-           Opt(r.cold_start_ms, 1, false) + "</td></tr>\n";
+           Fw(r.denominator) + "</td><td>" + HtmlEscape(r.level) + "</td><td class=\"num\">" +
+           std::to_string(r.rounds) + "</td><td>" + HtmlEscape(TargetText(r)) +
+           "</td><td class=\"num\">" + Opt(r.rps, 1, true, r.noisy && r.primary == "rps") +
+           "</td><td class=\"num\">" + Opt(r.p50_us) + "</td><td class=\"num\">" + Opt(r.p99_us) +
+           "</td><td class=\"num\">" +
+           Opt(r.cpu_us_per_request, 1, true, r.noisy && r.primary == "cpu_us_per_request") +
+           "</td><td class=\"num\">" + OptRatio(r.rss_bytes_per_worker) +
+           "</td><td class=\"num\">" + OptRatio(r.cold_start_ms) + "</td></tr>\n";
     }
     h += "</table>\n";
   }
@@ -196,7 +203,7 @@ std::string MethodSection(const PageInput& p) {
        "ties the winner.</li>"
        "<li>Results measures use only cells that every framework ran with the same server, "
        "profile, database, route, load model, concurrency and rate; the value is the geometric "
-       "mean of the cell medians.</li>"
+       "mean of the cells' estimates.</li>"
        "</ul></section>\n";
   return h;
 }

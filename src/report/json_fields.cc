@@ -72,6 +72,15 @@ double JsonFields::Number(const nlohmann::json& object, const std::string& path,
   return value.get<double>();
 }
 
+bool JsonFields::Bool(const nlohmann::json& object, const std::string& path,
+                      const std::string& key) const {
+  const auto& value = Member(object, path, key, "true or false");
+  if (!value.is_boolean())
+    Fail(FieldPath(path, key), std::string("expected true or false, found ") + TypeName(value),
+         "see results/SCHEMA.md");
+  return value.get<bool>();
+}
+
 std::optional<double> JsonFields::OptionalNumber(const nlohmann::json& object,
                                                  const std::string& path,
                                                  const std::string& key) const {

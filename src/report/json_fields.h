@@ -23,6 +23,7 @@ class JsonFields {
                      const std::string& key) const;
   double Number(const nlohmann::json& object, const std::string& path,
                 const std::string& key) const;
+  bool Bool(const nlohmann::json& object, const std::string& path, const std::string& key) const;
   // Empty when the member is absent or null; throws when it has another type.
   std::optional<double> OptionalNumber(const nlohmann::json& object, const std::string& path,
                                        const std::string& key) const;

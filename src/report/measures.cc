@@ -30,7 +30,43 @@ bool RouteMatches(const std::string& route, const std::vector<std::string>& want
 std::optional<double> CellValue(const Cell& c, const std::string& metric) {
   if (metric == "cold_start_ms") return c.cold_start_ms;
   const Summary* s = c.Metric(metric);
-  return s ? std::optional<double>(s->median) : std::nullopt;
+  return s ? std::optional<double>(s->estimate) : std::nullopt;
+}
+
+// "flask/django: 1.05 (geometric mean of 24 paired comparisons; 8 with a 95% interval within
+// their ±3% target)" for each framework pair with comparisons of `metric` between the cells in
+// `used`; empty when there are none.
+std::vector<std::string> ComparisonEvidence(const ResultsSet& results,
+                                            const std::set<std::string>& used,
+                                            const std::string& metric) {
+  struct Pair {
+    std::vector<double> ratios;
+    int within = 0;
+    std::set<double> targets;
+  };
+  std::map<std::pair<std::string, std::string>, Pair> pairs;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const Comparison& c : results.comparisons) {
+    const stats::Estimate* e = c.Metric(metric);
+    if (!e || !used.count(c.a) || !used.count(c.b) || !(e->value > 0)) continue;
+    const auto key = std::make_pair(c.framework_a, c.framework_b);
+    if (!pairs.count(key)) order.push_back(key);
+    Pair& p = pairs[key];
+    p.ratios.push_back(e->value);
+    p.within += e->n >= 2 && e->HalfWidthPct() <= c.target_pct;
+    p.targets.insert(c.target_pct);
+  }
+  std::vector<std::string> out;
+  for (const auto& key : order) {
+    const Pair& p = pairs[key];
+    const std::string target =
+        p.targets.size() == 1 ? "±" + Sig(*p.targets.begin()) + "% target" : "target";
+    out.push_back(key.first + "/" + key.second + ": " + Sig(GeometricMean(p.ratios)) +
+                  " (geometric mean of " + std::to_string(p.ratios.size()) +
+                  " paired comparisons; " + std::to_string(p.within) +
+                  " with a 95% interval within their " + target + ")");
+  }
+  return out;
 }
 
 // Geometric mean per framework over the cells that every framework measured (same profile,
@@ -48,10 +84,16 @@ MeasureInput FromResults(const ResultsSet& results, const ResultsQuery& q) {
     if (!RouteMatches(c.route, q.routes)) continue;
     if (auto v = CellValue(c, q.metric)) by_key[c.MatchKey()][c.framework] = *v;
   }
+  std::map<std::string, std::map<std::string, std::string>> ids;  // match key -> fw -> cell id
+  for (const Cell& c : results.cells) ids[c.MatchKey()][c.framework] = c.id;
   std::map<std::string, std::vector<double>> per_fw;
+  std::set<std::string> used;  // ids of the matched cells
   for (const auto& [key, values] : by_key) {
     if (values.size() != results.frameworks.size()) continue;
-    for (const auto& [fw, v] : values) per_fw[fw].push_back(v);
+    for (const auto& [fw, v] : values) {
+      per_fw[fw].push_back(v);
+      used.insert(ids[key][fw]);
+    }
   }
   std::string routes;
   for (const auto& r : q.routes) routes += (routes.empty() ? "/" : ", /") + r;
@@ -63,7 +105,12 @@ MeasureInput FromResults(const ResultsSet& results, const ResultsQuery& q) {
                      std::to_string(values.size()) + " matched " + q.model + "-loop cells, " +
                      routes + ")";
   }
-  m.source = "results: " + q.metric + " medians, " + q.model + " loop, " + routes;
+  for (const std::string& text : ComparisonEvidence(results, used, q.metric)) {
+    for (auto& [fw, evidence] : m.evidence) evidence += "; " + text;
+  }
+  m.source = "results: " + q.metric +
+             (results.schema_version == 1 ? " medians, " : " estimates, ") + q.model + " loop, " +
+             routes;
   return m;
 }
 

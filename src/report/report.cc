@@ -96,7 +96,15 @@ ReportOutcome GenerateReport(const ReportOptions& o) {
   std::string inputs;
   for (const auto& f : results.files)
     inputs += (inputs.empty() ? "" : ", ") + fs::path(f).filename().string();
-  notes.push_back("Performance, ORM and template evidence: " + inputs + " (fwbench.results/1).");
+  notes.push_back("Performance, ORM and template evidence: " + inputs + " (fwbench.results/" +
+                  std::to_string(results.schema_version) + ").");
+  notes.push_back(
+      results.schema_version == 1
+          ? "Framework ratios: the report pairs the two cells' repetitions by round and takes the "
+            "geometric mean of the per-round ratios with a 95% Student-t interval on the logs "
+            "(src/common/paired_stats.h), the estimator fwbench.results/2 files carry."
+          : "Framework ratios: the file's comparisons (per-round ratios of interleaved "
+            "measurements; geometric mean with a 95% Student-t interval on the logs).");
 
   std::vector<InprocRow> inproc;
   if (o.inproc) {
@@ -146,6 +154,7 @@ ReportOutcome GenerateReport(const ReportOptions& o) {
       {"matrix", ToJson(matrix)},           {"use_cases", nlohmann::json::array()},
       {"charts", nlohmann::json::array()},  {"appsize", appsize}};
   for (const auto& t : tables) doc["tables"].push_back(ToJson(t));
+  doc["results_schema"] = "fwbench.results/" + std::to_string(results.schema_version);
   for (const auto& r : outcome.use_cases) doc["use_cases"].push_back(ToJson(r));
   for (const auto& c : page.charts) doc["charts"].push_back({{"file", c.file}, {"title", c.title}});
   WriteJsonAtomic(o.out / "report.json", doc);

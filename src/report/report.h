@@ -11,7 +11,7 @@
 namespace fwbench::report {
 
 struct ReportOptions {
-  std::vector<std::filesystem::path> results;    // fwbench.results/1, one or more
+  std::vector<std::filesystem::path> results;    // fwbench.results/1 or /2, one or more
   std::optional<std::filesystem::path> inproc;   // fwbench.inproc/1
   std::optional<std::filesystem::path> weights;  // default <root>/src/report/use_cases.json
   // fwbench.appsize/1. When absent, src/report/appsize.py measures the apps now and writes

@@ -5,13 +5,15 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "report/comparisons.h"
 #include "report/json_fields.h"
 #include "report/stats.h"
 
 namespace fwbench::report {
 namespace {
 
-constexpr const char* kSchema = "fwbench.results/1";
+constexpr const char* kSchemaV1 = "fwbench.results/1";
+constexpr const char* kSchemaV2 = "fwbench.results/2";
 const char* const kSummaryMetrics[] = {"rps",
                                        "p50_us",
                                        "p99_us",
@@ -20,24 +22,29 @@ const char* const kSummaryMetrics[] = {"rps",
                                        "rss_peak_bytes_per_worker",
                                        "cold_start_ms"};
 
-Summary ParseSummary(const JsonFields& f, const nlohmann::json& s, const std::string& path) {
+// v1: {"n", "median", "ci95": [lo, hi], "cv", "noisy", "values"}; v2: {"n", "estimate",
+// "ci95": [lo, hi] | null, "half_width_pct": x | null, "median", "cv", "values"}.
+Summary ParseSummary(const JsonFields& f, const nlohmann::json& s, const std::string& path,
+                     int version) {
+  const char* spec = version == 1 ? "see results/SCHEMA.md Summary (fwbench.results/1)"
+                                  : "see results/SCHEMA.md Summary (fwbench.results/2)";
   Summary out;
   out.n = static_cast<int>(f.Number(s, path, "n"));
-  out.median = f.Number(s, path, "median");
-  const auto& ci = f.Array(s, path, "ci95");
-  if (ci.size() != 2 || !ci[0].is_number() || !ci[1].is_number()) {
-    f.Fail(FieldPath(path, "ci95"), "expected [low, high] numbers",
-           "see results/SCHEMA.md Summary");
+  out.estimate = f.Number(s, path, version == 1 ? "median" : "estimate");
+  out.ci_low = out.ci_high = out.estimate;
+  if (auto it = s.find("ci95"); version == 1 || (it != s.end() && !it->is_null())) {
+    const auto& ci = f.Array(s, path, "ci95");
+    if (ci.size() != 2 || !ci[0].is_number() || !ci[1].is_number())
+      f.Fail(FieldPath(path, "ci95"), "expected [low, high] numbers", spec);
+    out.ci_low = ci[0].get<double>();
+    out.ci_high = ci[1].get<double>();
   }
-  out.ci_low = ci[0].get<double>();
-  out.ci_high = ci[1].get<double>();
+  if (version >= 2) out.half_width_pct = f.OptionalNumber(s, path, "half_width_pct");
   out.cv = f.OptionalNumber(s, path, "cv").value_or(0);
-  if (auto it = s.find("noisy"); it != s.end() && it->is_boolean()) out.noisy = it->get<bool>();
   const auto& values = f.Array(s, path, "values");
   for (size_t i = 0; i < values.size(); ++i) {
     if (!values[i].is_number())
-      f.Fail(FieldPath(FieldPath(path, "values"), i), "expected a number",
-             "see results/SCHEMA.md Summary");
+      f.Fail(FieldPath(FieldPath(path, "values"), i), "expected a number", spec);
     out.values.push_back(values[i].get<double>());
   }
   if (static_cast<size_t>(out.n) != out.values.size()) {
@@ -47,6 +54,30 @@ Summary ParseSummary(const JsonFields& f, const nlohmann::json& s, const std::st
            "n must equal the number of values");
   }
   return out;
+}
+
+// The round of each repetition: its `round` field, or its 1-based position in a v1 file
+// written before repetitions had one. v2 requires the field.
+std::vector<int> ParseRounds(const JsonFields& f, const nlohmann::json& repetitions,
+                             const std::string& path, int version) {
+  std::vector<int> rounds;
+  std::set<int> seen;
+  for (size_t i = 0; i < repetitions.size(); ++i) {
+    const std::string rpath = FieldPath(path, i);
+    int round = static_cast<int>(i) + 1;
+    if (version >= 2 || (repetitions[i].is_object() && repetitions[i].contains("round"))) {
+      const double r = f.Number(repetitions[i], rpath, "round");
+      if (r < 1 || r != static_cast<int>(r))
+        f.Fail(FieldPath(rpath, "round"), "expected a whole number >= 1",
+               "see results/SCHEMA.md Repetition");
+      round = static_cast<int>(r);
+    }
+    if (!seen.insert(round).second)
+      f.Fail(FieldPath(rpath, "round"), "round " + std::to_string(round) + " appears twice",
+             "a cell has one repetition per round");
+    rounds.push_back(round);
+  }
+  return rounds;
 }
 
 // Median over repetitions of each corrected-latency percentile of the whole run.
@@ -72,7 +103,7 @@ std::vector<std::pair<double, double>> ParseSpectrum(const nlohmann::json& repet
   return out;
 }
 
-Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& path) {
+Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& path, int version) {
   Cell cell;
   cell.file = f.file();
   cell.id = f.String(c, path, "id");
@@ -100,6 +131,7 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
   }
 
   cell.reason = f.OptionalString(c, path, "reason").value_or("");
+  cell.group = f.OptionalString(c, path, "group").value_or("");
   if (auto v = c.find("verify"); v != c.end() && v->is_object()) {
     cell.verify_passed = v->value("passed", false);
     cell.verify_checks = v->value("checks", 0);
@@ -110,17 +142,19 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
   const auto& summary = f.Object(c, path, "summary");
   for (const char* metric : kSummaryMetrics) {
     if (!summary.contains(metric) || summary[metric].is_null()) continue;
-    Summary parsed = ParseSummary(f, summary[metric], FieldPath(spath, metric));
+    Summary parsed = ParseSummary(f, summary[metric], FieldPath(spath, metric), version);
     if (parsed.n > 0) cell.summary[metric] = std::move(parsed);  // n = 0: nothing measured
   }
   if (!cell.cold_start_ms && cell.summary.count("cold_start_ms")) {
-    cell.cold_start_ms = cell.summary["cold_start_ms"].median;
+    cell.cold_start_ms = cell.summary["cold_start_ms"].estimate;
   }
 
   if (!cell.summary.count("rps"))
     f.Fail(FieldPath(spath, "rps"), "missing; expected a Summary",
            "an ok cell needs its throughput summary");
-  cell.spectrum = ParseSpectrum(f.Array(c, path, "repetitions"));
+  const auto& repetitions = f.Array(c, path, "repetitions");
+  cell.rounds = ParseRounds(f, repetitions, FieldPath(path, "repetitions"), version);
+  cell.spectrum = ParseSpectrum(repetitions);
   return cell;
 }
 
@@ -152,7 +186,20 @@ const Summary* Cell::Metric(const std::string& name) const {
 
 bool Cell::Saturated() const {
   const Summary* rps = Metric("rps");
-  return model == "open" && rate && (!rps || rps->median < 0.95 * *rate);
+  return model == "open" && rate && (!rps || rps->estimate < 0.95 * *rate);
+}
+
+const stats::Estimate* Comparison::Metric(const std::string& name) const {
+  auto it = metrics.find(name);
+  return it == metrics.end() ? nullptr : &it->second;
+}
+
+const Comparison* ResultsSet::FindComparison(const std::string& a_id,
+                                             const std::string& b_id) const {
+  for (const Comparison& c : comparisons) {
+    if (c.a == a_id && c.b == b_id) return &c;
+  }
+  return nullptr;
 }
 
 std::string Cell::MatchKey() const {
@@ -167,19 +214,24 @@ ResultsSet ParseResults(const nlohmann::json& doc, const std::string& file) {
   if (!doc.is_object())
     f.Fail("(root)", "expected an object", "a results file is written by 'fwbench run'");
   const std::string schema = f.String(doc, "", "schema");
-  if (schema != kSchema) {
-    f.Fail("schema", "is \"" + schema + "\"; expected \"" + kSchema + "\"",
-           schema.rfind("fwbench.", 0) == 0
+  if (schema != kSchemaV1 && schema != kSchemaV2) {
+    f.Fail("schema",
+           "is \"" + schema + "\"; expected \"" + kSchemaV2 + "\" or \"" + kSchemaV1 + "\"",
+           schema.rfind("fwbench.results/", 0) == 0
+               ? "this fwbench reads fwbench.results/1 and /2; use the fwbench that wrote it"
+           : schema.rfind("fwbench.", 0) == 0
                ? "pass a results file from 'fwbench run', not this document"
                : "this is not an fwbench results file");
   }
   ResultsSet set;
+  set.schema_version = schema == kSchemaV1 ? 1 : 2;
   set.files.push_back(file);
-  set.machine = ParseMachine(f, f.Object(doc, "", "meta"));
+  const auto& meta = f.Object(doc, "", "meta");
+  set.machine = ParseMachine(f, meta);
   const auto& cells = f.Array(doc, "", "cells");
   std::set<std::string> ids;
   for (size_t i = 0; i < cells.size(); ++i) {
-    Cell cell = ParseCell(f, cells[i], FieldPath("cells", i));
+    Cell cell = ParseCell(f, cells[i], FieldPath("cells", i), set.schema_version);
     if (!ids.insert(cell.id).second)
       f.Fail(FieldPath(FieldPath("cells", i), "id"), "\"" + cell.id + "\" appears twice",
              "cell ids must be unique");
@@ -191,6 +243,21 @@ ResultsSet ParseResults(const nlohmann::json& doc, const std::string& file) {
   }
   if (set.cells.empty())
     f.Fail("cells", "is empty", "the run measured nothing; rerun 'fwbench run'");
+  if (set.schema_version >= 2) {
+    set.comparisons = ParseComparisons(f, f.Array(doc, "", "comparisons"), set.cells);
+  } else {
+    // Pairs in the suite's framework order (a before b), as the v2 runner forms them.
+    std::vector<std::string> order;
+    if (auto suite = meta.find("suite"); suite != meta.end() && suite->is_object()) {
+      if (auto fws = suite->find("frameworks"); fws != suite->end() && fws->is_array()) {
+        for (const auto& fw : *fws)
+          if (fw.is_string()) order.push_back(fw.get<std::string>());
+      }
+    }
+    for (const std::string& fw : set.frameworks)
+      if (std::find(order.begin(), order.end(), fw) == order.end()) order.push_back(fw);
+    set.comparisons = DeriveComparisons(set.cells, order);
+  }
   return set;
 }
 
@@ -208,6 +275,13 @@ ResultsSet MergeResults(const std::vector<ResultsSet>& sets) {
     const ResultsSet& s = sets[i];
     const std::string& a = out.files.front();
     const std::string& b = s.files.front();
+    if (s.schema_version != out.schema_version) {
+      throw Error("results formats differ: fwbench.results/" + std::to_string(s.schema_version) +
+                      " vs fwbench.results/" + std::to_string(out.schema_version) + " in " + a,
+                  b,
+                  "report files of one format together (their estimates differ: the median "
+                  "in /1, the geometric mean over rounds in /2); 'fwbench compare' reads both");
+    }
     if (s.machine.cpu_model != out.machine.cpu_model || s.machine.cores != out.machine.cores) {
       throw Error("results come from different machines: meta.cpu_model/cores \"" +
                       s.machine.cpu_model + "\" (" + std::to_string(s.machine.cores) +
@@ -234,6 +308,7 @@ ResultsSet MergeResults(const std::vector<ResultsSet>& sets) {
           out.frameworks.end())
         out.frameworks.push_back(c.framework);
     }
+    out.comparisons.insert(out.comparisons.end(), s.comparisons.begin(), s.comparisons.end());
     out.files.push_back(b);
     out.machine.fixture = out.machine.fixture || s.machine.fixture;
   }

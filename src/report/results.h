@@ -1,5 +1,7 @@
 #pragma once
-// The fwbench.results/1 documents (results/SCHEMA.md) as value types, validated on load.
+// The fwbench.results/1 and fwbench.results/2 documents (results/SCHEMA.md) as value types,
+// validated on load. Both versions read into the same types: a v1 file's per-metric `median` is
+// its estimate, and its framework comparisons are derived from its rounds (comparisons.h).
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -7,16 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "common/paired_stats.h"
+
 namespace fwbench::report {
 
-// A metric over repetitions: median with its 95% CI and the raw values.
+// A metric over rounds (repetitions): the cell's estimate with its 95% interval and the raw
+// per-round values. v2: the geometric mean over rounds with a Student-t interval on the logs;
+// v1: the median with the runner's bootstrap interval (which, over 3 repetitions, is about the
+// min-max range).
 struct Summary {
   int n = 0;
-  double median = 0;
-  double ci_low = 0, ci_high = 0;
+  double estimate = 0;
+  double ci_low = 0, ci_high = 0;        // [estimate, estimate] when the file gives no interval
+  std::optional<double> half_width_pct;  // v2 only; empty when n < 2 or in a v1 file
   double cv = 0;
-  bool noisy = false;
-  std::vector<double> values;
+  std::vector<double> values;  // per round, in the order of Cell::rounds
 };
 
 struct Cell {
@@ -25,10 +32,14 @@ struct Cell {
   std::optional<double> rate;
   std::string status;  // "ok" | "failed" | "excluded" | "incomplete"
   std::string reason;
+  std::string group;  // v2: "server/db/route/level" of the apps measured together; v1: empty
   bool verify_passed = false;
   int verify_checks = 0;
   std::optional<double> cold_start_ms;
   std::map<std::string, Summary> summary;  // "rps", "p99_us", ... (only those present)
+  // The round number of each repetition, in file order (the `round` field; its 1-based
+  // position when a v1 file predates that field). Summary::values follow the same order.
+  std::vector<int> rounds;
   // Latency spectrum: {percentile, median over repetitions of corrected latency in us}.
   std::vector<std::pair<double, double>> spectrum;
   std::string file;  // where it was read from
@@ -42,6 +53,30 @@ struct Cell {
   std::string MatchKey() const;
 };
 
+// One framework pair (a before b in the suite's framework order) with the same profile in one
+// group: the ratio a/b of each metric across rounds (the spec's `comparisons`).
+struct Comparison {
+  std::string id;    // "flask~django/minimal/embedded/sqlite/json/closed-c32"
+  std::string a, b;  // cell ids
+  std::string framework_a, framework_b, profile, server, db, route, model;
+  int concurrency = 0;
+  std::optional<double> rate;
+  // "slices" | "duet" (v2, as the runner measured), or "sequential" for a comparison derived
+  // from a v1 file, whose cells ran one after another within each round.
+  std::string mode;
+  std::string primary;  // the metric the target applies to ("rps" or "cpu_us_per_request")
+  // a/b per metric: rps, cpu_us_per_request, p50_us, p99_us (only those measured). value is
+  // the ratio; low/high its 95% interval (empty when n < 2).
+  std::map<std::string, stats::Estimate> metrics;
+  double target_pct = 3;
+  bool reached = false;  // the primary metric's interval half-width <= target_pct
+  bool noisy = true;     // = !reached
+  int rounds = 0;
+  bool derived = false;  // true: computed by the report from a v1 file's rounds
+
+  const stats::Estimate* Metric(const std::string& name) const;
+};
+
 struct Machine {
   std::string cpu_model, kernel, python;
   int cores = 0;
@@ -51,18 +86,24 @@ struct Machine {
 };
 
 struct ResultsSet {
+  int schema_version = 0;  // the major version of fwbench.results: 1 or 2
   Machine machine;
   std::vector<std::string> files;
   std::vector<std::string> frameworks;  // in order of first appearance
   std::vector<Cell> cells;              // in file order
+  std::vector<Comparison> comparisons;  // v2: the file's; v1: derived from the rounds
+
+  // The comparison of cells `a_id` and `b_id` (in that order), or null.
+  const Comparison* FindComparison(const std::string& a_id, const std::string& b_id) const;
 };
 
 // Reads and validates one results file. Throws fwbench::Error naming the file and the field.
 ResultsSet LoadResultsFile(const std::filesystem::path& path);
-// Validates a parsed document; `file` names it in errors.
+// Validates a parsed document (fwbench.results/1 or /2); `file` names it in errors.
 ResultsSet ParseResults(const nlohmann::json& doc, const std::string& file);
-// Merges files measured on one machine with the same versions; throws on a mismatch (machine,
-// versions) or a cell id present twice, naming both files.
+// Merges files measured on one machine with the same versions and the same results format;
+// throws on a mismatch (machine, versions, format) or a cell id present twice, naming both
+// files.
 ResultsSet MergeResults(const std::vector<ResultsSet>& sets);
 
 // "Intel Xeon ..., 2 cores, Linux 6.1.0; Python 3.11.7; django 5.2.19, flask 3.1.3; fwbench".

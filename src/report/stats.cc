@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 
 namespace fwbench::report {
 namespace {
@@ -47,25 +46,6 @@ double GeometricMean(const std::vector<double>& values) {
     sum += std::log(v);
   }
   return std::exp(sum / static_cast<double>(values.size()));
-}
-
-Interval BootstrapRatioCi(const std::vector<double>& numerator,
-                          const std::vector<double>& denominator, int resamples, uint64_t seed) {
-  if (numerator.empty() || denominator.empty()) return {};
-  std::mt19937_64 rng(seed);  // the engine's output sequence is fixed by the standard
-  auto resample_median = [&rng](const std::vector<double>& v) {
-    std::vector<double> draw(v.size());
-    for (double& d : draw) d = v[rng() % v.size()];
-    return Median(std::move(draw));
-  };
-  std::vector<double> ratios;
-  ratios.reserve(resamples);
-  for (int i = 0; i < resamples; ++i) {
-    const double num = resample_median(numerator);
-    const double den = resample_median(denominator);
-    if (den != 0) ratios.push_back(num / den);
-  }
-  return {Quantile(ratios, 0.025), Quantile(ratios, 0.975)};
 }
 
 MannWhitney MannWhitneyU(const std::vector<double>& x, const std::vector<double>& y,

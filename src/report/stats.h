@@ -1,7 +1,7 @@
 #pragma once
-// Statistics over repetitions: medians, bootstrap confidence intervals, geometric means and
-// the Mann-Whitney U test (as Google Benchmark's tools/compare.py uses, via SciPy).
-#include <cstdint>
+// Statistics over repetitions: medians, geometric means and the Mann-Whitney U test (as Google
+// Benchmark's tools/compare.py uses, via SciPy). Ratios and their intervals come from
+// common/paired_stats.h, the one estimator of the tree.
 #include <vector>
 
 #include "common/quantile.h"  // Median, Quantile
@@ -10,17 +10,6 @@ namespace fwbench::report {
 
 // exp(mean(log(x))). Returns 0 when empty or when any value is not positive.
 double GeometricMean(const std::vector<double>& values);
-
-struct Interval {
-  double low = 0, high = 0;
-};
-
-// 95% percentile-bootstrap CI of median(numerator)/median(denominator), resampling each side
-// with replacement `resamples` times from a fixed seed, so the same input always gives the same
-// interval. With one value on each side the interval is the point ratio.
-Interval BootstrapRatioCi(const std::vector<double>& numerator,
-                          const std::vector<double>& denominator, int resamples = 2000,
-                          uint64_t seed = 0x66776265'6e636821ULL);
 
 struct MannWhitney {
   double u1 = 0;       // U statistic of the first sample

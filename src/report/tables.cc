@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <tuple>
 
+#include "report/comparisons.h"
 #include "report/format.h"
-#include "report/stats.h"
 
 namespace fwbench::report {
 namespace {
@@ -16,20 +16,16 @@ std::optional<Measure> FromSummary(const Cell* cell, const char* metric) {
   if (!cell) return std::nullopt;
   const Summary* s = cell->Metric(metric);
   if (!s) return std::nullopt;
-  return Measure{s->median, s->ci_low, s->ci_high, s->n, s->noisy};
+  if (s->n < 2) return Measure{.value = s->estimate, .n = s->n};  // no interval from one round
+  return Measure{s->estimate, s->ci_low, s->ci_high, s->n};
 }
 
-std::vector<double> ValuesOf(const Cell* cell, const char* metric) {
-  const Summary* s = cell ? cell->Metric(metric) : nullptr;
-  return s ? s->values : std::vector<double>{};
-}
-
-// Highest median throughput among the closed-loop cells.
+// Highest estimated throughput among the closed-loop cells.
 const Cell* PeakClosed(const std::vector<const Cell*>& cells) {
   const Cell* best = nullptr;
   for (const Cell* c : cells) {
     if (!c->ok() || c->model != "closed") continue;
-    if (!best || c->Metric("rps")->median > best->Metric("rps")->median) best = c;
+    if (!best || c->Metric("rps")->estimate > best->Metric("rps")->estimate) best = c;
   }
   return best;
 }
@@ -65,7 +61,7 @@ FrameworkRow MakeRow(const std::string& config, const std::string& framework,
   const Cell* lat = open ? open : peak;  // closed-loop latency only when no open run exists
   row.latency_rate = open ? open->rate : std::nullopt;
   if (open && open->Saturated() && open->Metric("rps"))
-    row.saturated_at = open->Metric("rps")->median;
+    row.saturated_at = open->Metric("rps")->estimate;
   row.p50_us = FromSummary(lat, "p50_us");
   row.p99_us = FromSummary(lat, "p99_us");
   row.p999_us = FromSummary(lat, "p999_us");
@@ -73,38 +69,76 @@ FrameworkRow MakeRow(const std::string& config, const std::string& framework,
   return row;
 }
 
-std::optional<Measure> Ratio(const std::vector<double>& num, const std::vector<double>& den) {
-  if (num.empty() || den.empty()) return std::nullopt;
-  const double d = Median(den);
-  if (d == 0) return std::nullopt;
-  const Interval ci = BootstrapRatioCi(num, den);
-  return Measure{Median(num) / d, ci.low, ci.high,
-                 static_cast<int>(std::min(num.size(), den.size())), false};
+std::optional<Measure> FromEstimate(const Comparison& c, const char* metric) {
+  const stats::Estimate* e = c.Metric(metric);
+  if (!e) return std::nullopt;
+  return Measure{e->value, e->low, e->high, e->n};
 }
 
-RatioRow MakeRatio(const std::string& config, const std::string& a, const std::string& b,
-                   const std::vector<const Cell*>& ca, const std::vector<const Cell*>& cb) {
-  RatioRow r{.config = config, .numerator = a, .denominator = b};
-  const Cell *pa = PeakClosed(ca), *pb = PeakClosed(cb);
-  r.rps = Ratio(ValuesOf(pa, "rps"), ValuesOf(pb, "rps"));
-  r.cpu_us_per_request =
-      Ratio(ValuesOf(pa, "cpu_us_per_request"), ValuesOf(pb, "cpu_us_per_request"));
-  r.rss_bytes_per_worker =
-      Ratio(ValuesOf(pa, "rss_peak_bytes_per_worker"), ValuesOf(pb, "rss_peak_bytes_per_worker"));
-  const Cell *oa = LowestRateOpen(ca), *ob = LowestRateOpen(cb);
-  if (oa && ob && *oa->rate == *ob->rate && !oa->Saturated() && !ob->Saturated())
-    r.p99_us = Ratio(ValuesOf(oa, "p99_us"), ValuesOf(ob, "p99_us"));
-  if (pa && pb && pa->cold_start_ms && pb->cold_start_ms) {
-    r.cold_start_ms = Ratio({*pa->cold_start_ms}, {*pb->cold_start_ms});
+std::optional<double> EstimateRatio(const Cell& a, const Cell& b, const char* metric) {
+  const Summary *sa = a.Metric(metric), *sb = b.Metric(metric);
+  if (!sa || !sb || !(sb->estimate > 0)) return std::nullopt;
+  return sa->estimate / sb->estimate;
+}
+
+std::string LevelOf(const Comparison& c) {
+  return c.model == "open" && c.rate ? "r" + Sig(*c.rate) : "c" + std::to_string(c.concurrency);
+}
+
+RatioRow MakeRatio(const Comparison& c, const Cell& a, const Cell& b) {
+  RatioRow r{.config = ConfigOf(a),
+             .numerator = c.framework_a,
+             .denominator = c.framework_b,
+             .comparison = c.id,
+             .level = LevelOf(c),
+             .mode = c.mode,
+             .primary = c.primary,
+             .rounds = c.rounds,
+             .target_pct = c.target_pct,
+             .half_width_pct = PrimaryHalfWidthPct(c),
+             .reached = c.reached,
+             .noisy = c.noisy,
+             .saturated = a.Saturated() || b.Saturated()};
+  r.rps = FromEstimate(c, "rps");
+  r.cpu_us_per_request = FromEstimate(c, "cpu_us_per_request");
+  if (!r.saturated) {
+    r.p50_us = FromEstimate(c, "p50_us");
+    r.p99_us = FromEstimate(c, "p99_us");
   }
+  r.rss_bytes_per_worker = EstimateRatio(a, b, "rss_peak_bytes_per_worker");
+  if (a.cold_start_ms && b.cold_start_ms && *b.cold_start_ms > 0)
+    r.cold_start_ms = *a.cold_start_ms / *b.cold_start_ms;
   return r;
 }
 
-std::string Cell3(const std::optional<Measure>& m, double scale = 1, int digits = 3) {
+// Sort key of a comparison within a route table: config, pair, closed loop by concurrency,
+// then open loop by rate.
+struct RatioOrder {
+  const std::vector<std::string>& frameworks;
+  long Rank(const std::string& fw) const {
+    return std::find(frameworks.begin(), frameworks.end(), fw) - frameworks.begin();
+  }
+  bool operator()(const std::pair<const Comparison*, const Cell*>& x,
+                  const std::pair<const Comparison*, const Cell*>& y) const {
+    const Comparison &a = *x.first, &b = *y.first;
+    auto key = [&](const Comparison& c, const Cell& cell) {
+      return std::make_tuple(ConfigOf(cell), Rank(c.framework_a), Rank(c.framework_b),
+                             c.model != "closed", c.concurrency, c.rate.value_or(0));
+    };
+    return key(a, *x.second) < key(b, *y.second);
+  }
+};
+
+std::string Cell3(const std::optional<Measure>& m, double scale = 1, int digits = 3,
+                  bool noisy = false) {
   if (!m) return "–";
-  std::string text = WithCi(m->value * scale, m->low * scale, m->high * scale, digits);
-  return m->noisy ? text + " ⚠" : text;
+  std::string text = m->low && m->high
+                         ? WithCi(m->value * scale, *m->low * scale, *m->high * scale, digits)
+                         : Sig(m->value * scale, digits);
+  return noisy ? text + " ⚠" : text;
 }
+
+std::string PlainRatio(const std::optional<double>& v) { return v ? Sig(*v) : "–"; }
 
 std::string Plain(const std::optional<Measure>& m, double scale = 1) {
   return m ? Sig(m->value * scale) : "–";
@@ -116,9 +150,18 @@ std::vector<RouteTable> BuildRouteTables(const ResultsSet& results) {
   std::vector<std::string> routes;
   std::map<std::string, std::map<std::string, std::map<std::string, std::vector<const Cell*>>>>
       by;  // route, config, fw
+  std::map<std::string, const Cell*> by_id;
   for (const Cell& c : results.cells) {
     if (std::find(routes.begin(), routes.end(), c.route) == routes.end()) routes.push_back(c.route);
     by[c.route][ConfigOf(c)][c.framework].push_back(&c);
+    by_id[c.id] = &c;
+  }
+  // route -> (comparison, its a cell), for comparisons of two ok cells
+  std::map<std::string, std::vector<std::pair<const Comparison*, const Cell*>>> comparisons;
+  for (const Comparison& c : results.comparisons) {
+    auto a = by_id.find(c.a), b = by_id.find(c.b);
+    if (a == by_id.end() || b == by_id.end() || !a->second->ok() || !b->second->ok()) continue;
+    comparisons[a->second->route].emplace_back(&c, a->second);
   }
   std::vector<RouteTable> tables;
   for (const std::string& route : routes) {
@@ -126,23 +169,58 @@ std::vector<RouteTable> BuildRouteTables(const ResultsSet& results) {
     for (auto& [config, per_fw] : by[route]) {
       for (const std::string& fw : results.frameworks)
         t.rows.push_back(MakeRow(config, fw, per_fw[fw]));
-      for (size_t i = 0; i < results.frameworks.size(); ++i) {
-        for (size_t j = i + 1; j < results.frameworks.size(); ++j) {
-          const auto &a = results.frameworks[i], &b = results.frameworks[j];
-          if (per_fw[a].empty() || per_fw[b].empty()) continue;
-          t.ratios.push_back(MakeRatio(config, a, b, per_fw[a], per_fw[b]));
-        }
-      }
     }
+    auto& list = comparisons[route];
+    std::stable_sort(list.begin(), list.end(), RatioOrder{results.frameworks});
+    for (const auto& [c, a] : list) t.ratios.push_back(MakeRatio(*c, *a, *by_id.at(c->b)));
     tables.push_back(std::move(t));
   }
   return tables;
+}
+
+std::string TargetText(const RatioRow& row) {
+  if (!row.half_width_pct)
+    return "no (" + std::to_string(row.rounds) + (row.rounds == 1 ? " round)" : " rounds)");
+  return std::string(row.reached ? "yes (±" : "no (±") + Fixed(*row.half_width_pct, 1) + "% " +
+         (row.reached ? "≤ " : "> ") + Sig(row.target_pct) + "%)";
 }
 
 std::string RateText(const FrameworkRow& row) {
   if (!row.latency_rate) return "closed";
   std::string text = Sig(*row.latency_rate);
   return row.saturated_at ? text + " (saturated: " + Sig(*row.saturated_at) + ")" : text;
+}
+
+std::string EstimatesNote(const ResultsSet& results) {
+  const std::string per_cell =
+      results.schema_version == 1
+          ? "Per cell: the median over repetitions with the runner's [95% CI] "
+            "(fwbench.results/1: a bootstrap of the median, which over 3 repetitions is the "
+            "min-max range and covers the true median only about 75% of the time; read it as a "
+            "range)."
+          : "Per cell: the geometric mean over rounds with its [95% CI] (Student t on the logs "
+            "of the per-round values).";
+  return per_cell +
+         " Throughput is the closed-loop peak (its concurrency in the c column); CPU and RSS are "
+         "measured at that peak; latency is from the open-loop run at the rate shown "
+         "(coordinated-omission corrected); where the server fell below 95% of that rate it is "
+         "marked saturated, its latency is queueing time, and no latency ratio is given.";
+}
+
+std::string RatiosNote(const ResultsSet& results) {
+  return std::string(
+             "One row per comparison of two frameworks at one load level (c: closed-loop "
+             "concurrency, r: open-loop rate): the geometric mean over rounds of the per-round "
+             "ratio a/b with its [95% CI] (Student t on the logs, src/common/paired_stats.h)") +
+         (results.schema_version == 1
+              ? "; fwbench.results/1 has no comparisons, so the report pairs the two cells' "
+                "repetitions by round (they ran one after another, not interleaved)"
+              : "; the apps of a group were measured interleaved") +
+         ". req/s above 1 and the others below 1 favour a. A comparison is noisy, marked ⚠ on "
+         "its primary metric (req/s unless the runner says otherwise), when that interval's "
+         "half-width exceeds the target: the target column says whether it was reached, rounds "
+         "how many rounds there were. RSS and cold start are ratios of the two cells' "
+         "estimates, without an interval.";
 }
 
 std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<RouteTable>& tables) {
@@ -153,13 +231,7 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
   md += "Generated by `fwbench report` from: ";
   for (size_t i = 0; i < results.files.size(); ++i)
     md += (i ? ", `" : "`") + std::filesystem::path(results.files[i]).filename().string() + "`";
-  md +=
-      ".\nMedians over repetitions with [95% CI]; ⚠ marks a noisy metric (CV > 5%). Throughput is "
-      "the "
-      "closed-loop peak (its concurrency in the c column); CPU and RSS are measured at that peak; "
-      "latency is from the open-loop run at the rate shown (coordinated-omission corrected); where "
-      "the server fell below 95% of that rate it is marked saturated, its latency is queueing "
-      "time, and no latency ratio is given.\n\n";
+  md += ".\n" + EstimatesNote(results) + "\n\n" + RatiosNote(results) + "\n\n";
   for (const RouteTable& t : tables) {
     md += "## /" + t.route + "\n\n" + machine + "\n\n";
     md +=
@@ -181,14 +253,20 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
     }
     if (!t.ratios.empty()) {
       md +=
-          "\nRatios (bootstrap 95% CI; req/s above 1 and the others below 1 favour the "
-          "numerator):\n\n";
-      md += "| server · profile · db | ratio | req/s | p99 | CPU/req | RSS/worker | cold start |\n";
-      md += "|---|---|---:|---:|---:|---:|---:|\n";
+          "\nComparisons (a/b across rounds with [95% CI]; ⚠: interval wider than the "
+          "target):\n\n";
+      md +=
+          "| server · profile · db | a/b | level | rounds | target reached | req/s | p50 | p99 | "
+          "CPU/req | RSS/worker | cold start |\n";
+      md += "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n";
       for (const RatioRow& r : t.ratios) {
         md += "| " + MdCell(r.config) + " | " + r.numerator + "/" + r.denominator + " | " +
-              Cell3(r.rps) + " | " + Cell3(r.p99_us) + " | " + Cell3(r.cpu_us_per_request) + " | " +
-              Cell3(r.rss_bytes_per_worker) + " | " + Plain(r.cold_start_ms) + " |\n";
+              r.level + " | " + std::to_string(r.rounds) + " | " + TargetText(r) + " | " +
+              Cell3(r.rps, 1, 3, r.noisy && r.primary == "rps") + " | " + Cell3(r.p50_us) + " | " +
+              Cell3(r.p99_us) + " | " +
+              Cell3(r.cpu_us_per_request, 1, 3, r.noisy && r.primary == "cpu_us_per_request") +
+              " | " + PlainRatio(r.rss_bytes_per_worker) + " | " + PlainRatio(r.cold_start_ms) +
+              " |\n";
       }
     }
     md += "\n";
@@ -197,7 +275,9 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
 }
 
 nlohmann::json ToJson(const Measure& m) {
-  return {{"value", m.value}, {"ci95", {m.low, m.high}}, {"n", m.n}, {"noisy", m.noisy}};
+  return {{"value", m.value},
+          {"ci95", m.low && m.high ? nlohmann::json({*m.low, *m.high}) : nlohmann::json()},
+          {"n", m.n}};
 }
 
 namespace {
@@ -206,6 +286,28 @@ nlohmann::json Opt(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
 }  // namespace
+
+nlohmann::json ToJson(const RatioRow& r) {
+  return {{"config", r.config},
+          {"numerator", r.numerator},
+          {"denominator", r.denominator},
+          {"comparison", r.comparison},
+          {"level", r.level},
+          {"mode", r.mode},
+          {"primary", r.primary},
+          {"rounds", r.rounds},
+          {"target_pct", r.target_pct},
+          {"half_width_pct", Opt(r.half_width_pct)},
+          {"reached", r.reached},
+          {"noisy", r.noisy},
+          {"saturated", r.saturated},
+          {"rps", Opt(r.rps)},
+          {"p50_us", Opt(r.p50_us)},
+          {"p99_us", Opt(r.p99_us)},
+          {"cpu_us_per_request", Opt(r.cpu_us_per_request)},
+          {"rss_bytes_per_worker", Opt(r.rss_bytes_per_worker)},
+          {"cold_start_ms", Opt(r.cold_start_ms)}};
+}
 
 nlohmann::json ToJson(const RouteTable& t) {
   nlohmann::json rows = nlohmann::json::array(), ratios = nlohmann::json::array();
@@ -224,16 +326,7 @@ nlohmann::json ToJson(const RouteTable& t) {
                     {"rss_bytes_per_worker", Opt(r.rss_bytes_per_worker)},
                     {"cold_start_ms", Opt(r.cold_start_ms)}});
   }
-  for (const RatioRow& r : t.ratios) {
-    ratios.push_back({{"config", r.config},
-                      {"numerator", r.numerator},
-                      {"denominator", r.denominator},
-                      {"rps", Opt(r.rps)},
-                      {"p99_us", Opt(r.p99_us)},
-                      {"cpu_us_per_request", Opt(r.cpu_us_per_request)},
-                      {"rss_bytes_per_worker", Opt(r.rss_bytes_per_worker)},
-                      {"cold_start_ms", Opt(r.cold_start_ms)}});
-  }
+  for (const RatioRow& r : t.ratios) ratios.push_back(ToJson(r));
   return {{"route", t.route}, {"rows", rows}, {"ratios", ratios}};
 }
 

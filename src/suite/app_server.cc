@@ -32,6 +32,7 @@ std::vector<std::string> ServerEnvironment(const AppServerConfig& config) {
   env["PYTHONUNBUFFERED"] = "1";
   env["FWBENCH_PROFILE"] = config.profile;
   env["DATABASE_URL"] = config.database_url;
+  if (!config.hash_seed.empty()) env["PYTHONHASHSEED"] = config.hash_seed;
   for (const auto& [k, v] : config.framework->env) env[k] = v;
   for (const auto& [k, v] : config.server->env) env[k] = v;
   std::vector<std::string> out;

@@ -20,11 +20,12 @@ struct AppServerConfig {
   std::filesystem::path fwbench_exe;  // {fwbench}
   double ready_timeout_s = 60;
   std::string probe_path = "/json";
+  std::string hash_seed;  // PYTHONHASHSEED for every process of the server; "" leaves it unset
 };
 
 // Picks a free loopback port, renders the template and starts the server with the app's
-// environment (FWBENCH_PROFILE, DATABASE_URL, the framework's env and PYTHONPATH, the venv
-// first in PATH), in the app's folder. Throws fwbench::Error when it does not get ready.
+// environment (FWBENCH_PROFILE, DATABASE_URL, PYTHONHASHSEED, the framework's env and PYTHONPATH,
+// the venv first in PATH), in the app's folder. Throws fwbench::Error when it does not get ready.
 launch::Server StartAppServer(const AppServerConfig& config);
 
 }  // namespace fwbench::suite

@@ -1,5 +1,7 @@
 #include "suite/matrix.h"
 
+#include <algorithm>
+
 namespace fwbench::suite {
 
 std::string CellSpec::GroupKey() const {
@@ -14,43 +16,27 @@ std::vector<CellSpec> ExpandCells(const Suite& suite) {
         for (const auto& db : suite.databases)
           for (size_t route = 0; route < suite.routes.size(); ++route)
             for (size_t level = 0; level < suite.levels.size(); ++level) {
-              CellSpec cell{"", framework, profile, server, db, route, level};
-              cell.id = cell.GroupKey() + "/" + suite.routes[route].name + "/" +
-                        suite.levels[level].Label();
+              CellSpec cell{"", framework, profile, server, db, route, level, ""};
+              const std::string tail = suite.routes[route].name + "/" + suite.levels[level].Label();
+              cell.id = cell.GroupKey() + "/" + tail;
+              cell.group = server + "/" + db + "/" + tail;
               cells.push_back(cell);
             }
   return cells;
 }
 
-std::vector<Block> PlanBlocks(const Suite& suite, const std::vector<CellSpec>& cells) {
-  auto find = [&](const std::string& fw, const std::string& profile, const std::string& server,
-                  const std::string& db, size_t route, size_t level) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      const CellSpec& c = cells[i];
-      if (c.framework == fw && c.profile == profile && c.server == server && c.db == db &&
-          c.route == route && c.level == level)
-        return i;
+std::vector<Group> GroupCells(const std::vector<CellSpec>& cells) {
+  std::vector<Group> groups;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.key == cells[i].group; });
+    if (it == groups.end()) {
+      groups.push_back({cells[i].group, cells[i].server, cells[i].db, {}});
+      it = groups.end() - 1;
     }
-    return cells.size();
-  };
-  std::vector<std::pair<std::string, std::string>> apps;  // (framework, profile)
-  for (const auto& profile : suite.profiles)
-    for (const auto& fw : suite.frameworks) apps.emplace_back(fw, profile);
-  std::vector<Block> blocks;
-  for (int round = 1; round <= suite.repetitions; ++round)
-    for (const auto& server : suite.servers)
-      for (const auto& db : suite.databases) {
-        Block block{round, server, db, {}};
-        size_t slot = round - 1;
-        for (size_t route = 0; route < suite.routes.size(); ++route)
-          for (size_t level = 0; level < suite.levels.size(); ++level, ++slot)
-            for (size_t k = 0; k < apps.size(); ++k) {
-              const auto& [fw, profile] = apps[(k + slot) % apps.size()];
-              block.cells.push_back(find(fw, profile, server, db, route, level));
-            }
-        blocks.push_back(block);
-      }
-  return blocks;
+    it->cells.push_back(i);
+  }
+  return groups;
 }
 
 nlohmann::json CellDefinition(const Suite& suite, const CellSpec& cell,
@@ -73,7 +59,12 @@ nlohmann::json CellDefinition(const Suite& suite, const CellSpec& cell,
           {"arrival", suite.arrival},
           {"timeout_s", suite.timeout_s},
           {"warmup_s", suite.warmup_s},
-          {"duration_s", suite.duration_s}};
+          {"duration_s", suite.duration_s},
+          {"paired",
+           {{"mode", suite.paired.mode},
+            {"slice_s", suite.paired.slice_s},
+            {"warmup_max_s", suite.paired.warmup_max_s},
+            {"trend_pct", suite.paired.trend_pct}}}};
 }
 
 }  // namespace fwbench::suite

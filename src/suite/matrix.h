@@ -14,25 +14,22 @@ struct CellSpec {
   size_t route = 0;              // index into Suite::routes
   size_t level = 0;              // index into Suite::levels
   std::string GroupKey() const;  // "flask/minimal/gunicorn-sync/sqlite": one server instance
+  std::string group;             // "gunicorn-sync/sqlite/json/closed-c64": measured together
 };
 
 // Every cell, in a stable order (framework, profile, server, db, route, level).
 std::vector<CellSpec> ExpandCells(const Suite& suite);
 
-// One server lifetime in a round: the servers of (server, db) for every framework and
-// profile run side by side (each idle while another is measured), and `cells` (indices into
-// the expanded list) run in this order.
-struct Block {
-  int round = 1;  // 1-based repetition
+// The cells measured together: same server, db, route and load level, one cell per
+// (framework, profile). Their servers run at once, on the same CPUs.
+struct Group {
+  std::string key;  // "gunicorn-sync/sqlite/json/closed-c64"
   std::string server, db;
-  std::vector<size_t> cells;
+  std::vector<size_t> cells;  // indices into the expanded list, in its order
 };
 
-// Repetitions are the outer loop (round r measures every cell once); inside a round, per
-// (server, db), per route and load level, the frameworks and profiles alternate, and which
-// one goes first rotates with the level and the round, so slow drift of the machine does not
-// favour one framework.
-std::vector<Block> PlanBlocks(const Suite& suite, const std::vector<CellSpec>& cells);
+// The groups of `cells`, in the order of their first cell.
+std::vector<Group> GroupCells(const std::vector<CellSpec>& cells);
 
 // What makes a measurement comparable: a finished cell is reused on resume only when its
 // definition is equal. Repetition count is not part of it (more repetitions extend a cell).

@@ -18,10 +18,14 @@ std::string Progress::Clock(double seconds) const {
 
 void Progress::Begin(const std::string& cell_id, int round, int rounds) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::string eta = done_ > 0 ? Clock(elapsed / done_ * (total_ - done_)) : "?";
-  current_ = "[" + std::to_string(done_ + 1) + "/" + std::to_string(total_) + "] " + cell_id +
-             " rep " + std::to_string(round) + "/" + std::to_string(rounds) + " | elapsed " +
-             Clock(elapsed) + " ETA " + eta;
+  // Past the planned total, the run is adding rounds while its budget lasts.
+  std::string eta = done_ >= total_ ? "budget"
+                    : done_ > 0     ? Clock(elapsed / done_ * (total_ - done_))
+                                    : "?";
+  std::string count = done_ < total_ ? std::to_string(done_ + 1) + "/" + std::to_string(total_)
+                                     : "+" + std::to_string(done_ + 1 - total_);
+  current_ = "[" + count + "] " + cell_id + " round " + std::to_string(round) + "/" +
+             std::to_string(rounds) + " | elapsed " + Clock(elapsed) + " ETA " + eta;
   Draw(current_ + " | running", false);
 }
 

@@ -13,11 +13,11 @@ namespace fwbench::suite {
 
 class Progress {
  public:
-  // `total` repetitions to run. On a terminal the line is redrawn in place; otherwise (logs,
+  // `total` group rounds planned. On a terminal the line is redrawn in place; otherwise (logs,
   // tests) one line per event. Disabled when `enabled` is false.
   Progress(int total, bool enabled, std::FILE* out = stderr);
 
-  // Before a repetition starts.
+  // Before a group round starts. Past `total`, the count reads "+N" (rounds added).
   void Begin(const std::string& cell_id, int round, int rounds);
   // While it runs: req/s over the last second and errors so far (redraws on a terminal only).
   void Live(double rps, uint64_t errors);

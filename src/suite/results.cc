@@ -20,9 +20,10 @@ double At(const nlohmann::json& doc, const nlohmann::json::json_pointer& pointer
 void ResultsFile::LoadEarlier() {
   if (!std::filesystem::exists(path_)) return;
   nlohmann::json earlier = ReadJsonFile(path_);
-  if (!earlier.is_object() || earlier.value("schema", "") != "fwbench.results/1")
-    throw Error("not a fwbench.results/1 file, refusing to overwrite it", path_.string(),
-                "give another --out, or --fresh to start over");
+  if (!earlier.is_object() || earlier.value("schema", "") != "fwbench.results/2")
+    throw Error("not a fwbench.results/2 file, refusing to overwrite it", path_.string(),
+                "give another --out, or --fresh to start over (a fwbench.results/1 file from an "
+                "older fwbench cannot be resumed)");
   earlier_meta_ = earlier.value("meta", nlohmann::json::object());
   for (const auto& cell : earlier.value("cells", nlohmann::json::array()))
     if (cell.contains("id") && cell["id"].is_string()) earlier_cells_[cell["id"]] = cell;

@@ -1,6 +1,6 @@
 #pragma once
-// The results file ("fwbench.results/1", results/SCHEMA.md): built cell by cell and
-// rewritten atomically after every finished repetition, so an interruption keeps what ended.
+// The results file ("fwbench.results/2", results/SCHEMA.md): built cell by cell and
+// rewritten atomically after every finished group round, so an interruption keeps what ended.
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -13,7 +13,7 @@ class ResultsFile {
   explicit ResultsFile(std::filesystem::path path) : path_(std::move(path)) {}
 
   // Reads an earlier run at path() to resume it; no file is fine. Throws fwbench::Error when
-  // the file exists but is not a fwbench.results/1 document.
+  // the file exists but is not a fwbench.results/2 document.
   void LoadEarlier();
 
   // Adds the cell in the current suite's order. Earlier data is kept when `definition`
@@ -36,6 +36,8 @@ class ResultsFile {
   // counts toward nothing.
   void AddDiscarded(const std::string& id, nlohmann::json repetition, const std::string& reason);
   void MarkFailed(const std::string& id, const std::string& reason);
+  // Replaces the top-level "comparisons" (suite/comparisons.h).
+  void SetComparisons(nlohmann::json comparisons) { doc_["comparisons"] = std::move(comparisons); }
   void MarkExcluded(const std::string& id, const std::string& reason);
   int RepetitionsDone(const std::string& id);
   // ok with every planned repetition, excluded, or failed: nothing left to run in this run.
@@ -45,9 +47,10 @@ class ResultsFile {
 
  private:
   std::filesystem::path path_;
-  nlohmann::json doc_ = {{"schema", "fwbench.results/1"},
+  nlohmann::json doc_ = {{"schema", "fwbench.results/2"},
                          {"meta", nlohmann::json::object()},
-                         {"cells", nlohmann::json::array()}};
+                         {"cells", nlohmann::json::array()},
+                         {"comparisons", nlohmann::json::array()}};
   nlohmann::json earlier_meta_;
   std::map<std::string, nlohmann::json> earlier_cells_;
   std::map<std::string, size_t> index_;

@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "common/error.h"
@@ -14,8 +16,10 @@
 #include "launch/sampler.h"
 #include "launch/server.h"
 #include "suite/app_server.h"
+#include "suite/comparisons.h"
 #include "suite/databases.h"
 #include "suite/frameworks.h"
+#include "suite/group_run.h"
 #include "suite/host_gate.h"
 #include "suite/matrix.h"
 #include "suite/metadata.h"
@@ -27,131 +31,18 @@ namespace {
 
 using nlohmann::json;
 
-// Sets `cell_stop` when the user stops the run or the server's leader exits.
-class StopRelay {
- public:
-  StopRelay(pid_t server, const std::atomic<bool>& user_stop, std::atomic<bool>& cell_stop)
-      : thread_([this, server, &user_stop, &cell_stop] {
-          while (!done_) {
-            launch::ProcSample sample;
-            bool gone = !launch::ReadProcStat(server, sample) || sample.state == 'Z';
-            if (user_stop || gone) cell_stop = true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-          }
-        }) {}
-  ~StopRelay() {
-    done_ = true;
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
-
-struct Outcome {
-  enum Kind { kOk, kFailed, kInterrupted } kind = kOk;
-  json repetition;
-  std::string reason;
-  double rps = 0;
-  long errors = 0;
-};
-
-Outcome Interrupted() {
-  Outcome o;
-  o.kind = Outcome::kInterrupted;
-  return o;
-}
-
-Outcome Failed(std::string reason) {
-  Outcome o;
-  o.kind = Outcome::kFailed;
-  o.reason = std::move(reason);
-  return o;
-}
-
-long ErrorCount(const json& overall) {
-  long errors = 0;
-  const json counts = overall.value("errors", json::object());
-  for (const auto& [name, count] : counts.items())
-    if (count.is_number()) errors += count.get<long>();
-  return errors;
-}
-
-json ServerJson(const launch::TreeUsage& usage, double requests, double cold_start_ms, int port) {
-  json server = launch::ToJson(usage);
-  double cpu_s = usage.cpu_user_s + usage.cpu_sys_s;
-  server["cpu_us_per_request"] = requests > 0 ? json(cpu_s * 1e6 / requests) : json(nullptr);
-  server["cold_start_ms"] = cold_start_ms;
-  server["port"] = port;
-  return server;
-}
-
-std::string ServerGone(launch::Server& server, const std::string& when) {
-  server.process().Running();
-  std::string exit = server.process().ExitDescription();
-  return "server " + (exit.empty() ? std::string("stopped answering") : exit) + " " + when +
-         "; log tail: " + server.LogTail(400);
-}
-
-Outcome RunRepetition(const Suite& suite, const CellSpec& cell, int round, launch::Server& server,
-                      const LoadFn& load, Progress& progress, const std::atomic<bool>& stop) {
-  Outcome outcome;
-  load::Options options = CellLoadOptions(suite, cell.route, cell.level, server.port());
-  std::atomic<bool> cell_stop{false};
-  StopRelay relay(server.process().pid(), stop, cell_stop);
-  try {
-    if (suite.warmup_s > 0) {
-      load::Options warmup = options;
-      warmup.duration_s = suite.warmup_s;
-      load(warmup, cell_stop);
-      if (stop) return Interrupted();
-      if (cell_stop) return Failed(ServerGone(server, "during warmup"));
-    }
-    load::LiveCounters live;
-    options.live = &live;
-    launch::TreeSampler sampler(server.process().pid(), 100, cell_stop);
-    json report;
-    {
-      LiveTicker ticker(progress, live);
-      report = load(options, cell_stop);
-    }
-    launch::TreeUsage usage = sampler.Finish();
-    if (stop) return Interrupted();
-    if (usage.root_exited || !server.process().Running())
-      return Failed(ServerGone(server, "during the measured window"));
-    json overall = report.value("overall", json::object());
-    double requests = overall.value("requests", 0.0);
-    if (requests <= 0)
-      return Failed("no complete response in the measured window; log tail: " +
-                    server.LogTail(400));
-    outcome.rps = overall.value("rps", 0.0);
-    outcome.errors = ErrorCount(overall);
-    json status = overall.value("status", json::object());
-    double bad = outcome.errors + status.value("4xx", 0.0) + status.value("5xx", 0.0);
-    outcome.repetition = {
-        {"round", round},
-        {"error_ratio", bad / (requests + outcome.errors)},
-        {"load", std::move(report)},
-        {"server", ServerJson(usage, requests, server.cold_start_ms(), server.port())}};
-  } catch (const std::exception& e) {
-    if (stop) return Interrupted();
-    return Failed(std::string("load run failed: ") + e.what());
-  }
-  return outcome;
-}
-
 // Everything one run needs besides the suite: catalogs, pinning, results, databases.
 struct RunContext {
   const Suite& suite;
   const RunOptions& options;
-  const LoadFn& load;
+  const SessionFn& session;
   const VerifyFn& verify;
   const std::atomic<bool>& stop;
   launch::ServerCatalog catalog;
   std::map<std::string, Framework> frameworks;
   std::vector<int> server_cpus, load_cpus;
   std::vector<CellSpec> cells;
+  SplitMix64 rng;  // slice orders, group orders, hash seeds
   std::filesystem::path logs;
   std::map<std::string, bool> verified;  // group -> passed, this run
 };
@@ -192,11 +83,12 @@ json BuildMeta(RunContext& ctx, const ResultsFile& results) {
   return meta;
 }
 
-// The servers of one block: one per (framework, profile), started on first use.
+// The servers of one (server, db) in one round: one per (framework, profile), started on first
+// use with a fresh hash seed, all stopped when the round leaves the block.
 class BlockServers {
  public:
-  BlockServers(RunContext& ctx, Databases& dbs, const Block& block, Progress& progress)
-      : ctx_(ctx), dbs_(dbs), block_(block), progress_(progress) {}
+  BlockServers(RunContext& ctx, Databases& dbs, int round, Progress& progress)
+      : ctx_(ctx), dbs_(dbs), round_(round), progress_(progress) {}
   ~BlockServers() {
     for (auto& [key, server] : servers_) server.Stop();
   }
@@ -221,12 +113,14 @@ class BlockServers {
     config.fwbench_exe = ctx_.options.fwbench_exe;
     config.ready_timeout_s = ctx_.suite.ready_timeout_s;
     config.probe_path = ctx_.suite.probe_path;
+    config.hash_seed = std::to_string(ctx_.rng.Next() % 4294967296ULL);
     std::string name = cell.framework + "-" + cell.profile + "-" + cell.server + "-" + cell.db;
     config.log_path = ctx_.logs / (name + ".log");
     try {
       config.database_url = dbs_.Url(cell.db);
-      progress_.Note("starting " + name + " (round " + std::to_string(block_.round) + ")");
+      progress_.Note("starting " + name + " (round " + std::to_string(round_) + ")");
       auto [pos, inserted] = servers_.emplace(key, StartAppServer(config));
+      seeds_[key] = config.hash_seed;
       launch::Server& server = pos->second;
       if (!ctx_.verified.count(key)) {
         VerifyOutcome v;
@@ -255,6 +149,9 @@ class BlockServers {
     }
   }
 
+  // The PYTHONHASHSEED of the instance serving `key`.
+  const std::string& SeedOf(const std::string& key) { return seeds_[key]; }
+
   // The verify result of the group's first start in this run, or null.
   json VerifyOf(const std::string& key) const {
     auto it = last_verify_.find(key);
@@ -271,9 +168,10 @@ class BlockServers {
  private:
   RunContext& ctx_;
   Databases& dbs_;
-  const Block& block_;
+  int round_;
   Progress& progress_;
   std::map<std::string, launch::Server> servers_;
+  std::map<std::string, std::string> seeds_;
   std::map<std::string, json> last_verify_;
 };
 
@@ -287,29 +185,6 @@ void ExcludeGroup(RunContext& ctx, ResultsFile& results, const std::string& key,
                   const std::string& reason) {
   for (const auto& cell : ctx.cells)
     if (cell.GroupKey() == key) results.MarkExcluded(cell.id, reason);
-}
-
-// One repetition of `cell`, measured again while the host check finds the host slowed and
-// retries remain; the disturbed attempts are kept in the cell's "discarded" list.
-Outcome MeasureRepetition(RunContext& ctx, ResultsFile& results, HostGate& gate,
-                          const CellSpec& cell, int round, launch::Server& server,
-                          Progress& progress) {
-  for (int attempt = 0;; ++attempt) {
-    double before = gate.Before(ctx.stop);
-    Outcome outcome = RunRepetition(ctx.suite, cell, round, server, ctx.load, progress, ctx.stop);
-    if (outcome.kind != Outcome::kOk) return outcome;
-    json host = gate.After(before);
-    outcome.repetition["host"] = host;
-    if (host.is_null() || !host["disturbed"].get<bool>() ||
-        attempt >= ctx.suite.host_check.retries || ctx.stop)
-      return outcome;
-    std::string reason = DisturbedReason(host);
-    results.AddDiscarded(cell.id, std::move(outcome.repetition), reason);
-    results.Save();
-    progress.Note("discarded " + cell.id + " round " + std::to_string(round) + " (" +
-                  std::to_string(static_cast<long>(outcome.rps)) + " req/s): " + reason +
-                  "; measuring it again");
-  }
 }
 
 HostGate::ProbeFn HostProbe(const RunOptions& options, const std::vector<int>& server_cpus) {
@@ -327,38 +202,122 @@ json HostCheckMeta(const HostCheck& check, const HostGate& gate) {
           {"reference", gate.reference()}};
 }
 
-bool Pending(ResultsFile& results, const CellSpec& cell, int round, int planned) {
-  return !results.Finished(cell.id, planned) && results.RepetitionsDone(cell.id) < round;
+// Does `cell` get measured in `round`? Every cell until it has suite.repetitions rounds;
+// after that only the cells of comparisons short of their target (`short_of_target`).
+bool Pending(ResultsFile& results, const CellSpec& cell, int round, int min_rounds,
+             const std::set<std::string>& short_of_target) {
+  const std::string status = results.Cell(cell.id)["status"];
+  if (status == "failed" || status == "excluded") return false;
+  if (results.RepetitionsDone(cell.id) >= round) return false;
+  return round <= min_rounds || short_of_target.count(cell.id);
+}
+
+json PairedMeta(const Suite& suite, uint64_t seed) {
+  const Paired& p = suite.paired;
+  return {{"mode", p.mode},
+          {"slice_s", p.slice_s},
+          {"slices", p.Slices(suite.duration_s)},
+          {"warmup",
+           {{"slice_s", p.slice_s},
+            {"min_s", suite.warmup_s},
+            {"max_s", p.warmup_max_s},
+            {"trend_pct", p.trend_pct}}},
+          {"target_pct", p.target_pct},
+          {"min_rounds", suite.repetitions},
+          {"max_rounds", p.max_rounds},
+          {"budget_s", p.budget_s},
+          {"seed", std::to_string(seed)},
+          {"estimator",
+           "per-round ratio of the apps' paired slices; across rounds, 95% Student-t interval "
+           "on the log of the per-round values (src/common/paired_stats.h)"}};
+}
+
+// The groups of one (server, db), in a random order.
+std::vector<std::vector<const Group*>> Blocks(const std::vector<Group>& groups, SplitMix64& rng) {
+  std::vector<std::vector<const Group*>> blocks;
+  std::map<std::string, size_t> index;
+  for (const Group& g : groups) {
+    auto [it, added] = index.emplace(g.server + "/" + g.db, blocks.size());
+    if (added) blocks.emplace_back();
+    blocks[it->second].push_back(&g);
+  }
+  auto shuffle = [&rng](auto& v) {
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.Next() % i]);
+  };
+  shuffle(blocks);
+  for (auto& block : blocks) shuffle(block);
+  return blocks;
+}
+
+// Runs every pending cell of `group` in `round` together. Returns false when interrupted.
+bool RunGroup(RunContext& ctx, ResultsFile& results, HostGate& gate, BlockServers& servers,
+              const Group& group, int round, const std::set<std::string>& short_of_target,
+              Progress& progress) {
+  std::vector<GroupApp> apps;
+  for (size_t index : group.cells) {
+    const CellSpec& cell = ctx.cells[index];
+    if (!Pending(results, cell, round, ctx.suite.repetitions, short_of_target)) continue;
+    std::string reason;
+    bool excluded = false;
+    launch::Server* server = servers.Get(cell, reason, excluded);
+    SetGroupVerify(ctx, results, cell.GroupKey(), servers.VerifyOf(cell.GroupKey()));
+    if (server) {
+      apps.push_back({&cell, server});
+    } else if (excluded) {
+      ExcludeGroup(ctx, results, cell.GroupKey(), reason);
+      progress.Note("excluded " + cell.GroupKey() + ": " + reason);
+    } else {
+      results.MarkFailed(cell.id, reason);
+      progress.Note("failed " + cell.id + ": " + reason.substr(0, 200));
+    }
+    results.Save();
+  }
+  if (apps.empty()) return true;
+  for (int attempt = 0;; ++attempt) {
+    progress.Begin(group.key, round, ctx.suite.paired.max_rounds);
+    const double before = gate.Before(ctx.stop);
+    GroupRound measured =
+        MeasureGroup(ctx.suite, apps, round, ctx.rng, ctx.session, progress, ctx.stop);
+    if (measured.interrupted || ctx.stop) return false;
+    const json host = gate.After(before);
+    const bool disturbed = host.is_object() && host.value("disturbed", false);
+    const bool again = disturbed && attempt < ctx.suite.host_check.retries;
+    double rps = 0;
+    long errors = 0;
+    for (size_t i = 0; i < apps.size(); ++i) {
+      const CellSpec& cell = *apps[i].cell;
+      AppRound& app = measured.apps[i];
+      if (!app.ok) {
+        results.MarkFailed(cell.id, app.reason);
+        servers.Drop(cell.GroupKey());
+        continue;
+      }
+      app.repetition["host"] = host;
+      app.repetition["hash_seed"] = servers.SeedOf(cell.GroupKey());
+      rps += app.rps;
+      errors += app.errors;
+      if (again) {
+        results.AddDiscarded(cell.id, std::move(app.repetition), DisturbedReason(host));
+      } else {
+        results.AddRepetition(cell.id, std::move(app.repetition), ctx.suite.repetitions);
+      }
+    }
+    results.SetComparisons(
+        BuildComparisons(results.Document()["cells"], ctx.suite.frameworks, ctx.suite.paired));
+    results.Save();
+    progress.End(rps, errors, again ? "host slowed; measuring the round again" : "");
+    if (!again) return true;
+  }
 }
 
 }  // namespace
 
-load::Options CellLoadOptions(const Suite& suite, size_t route, size_t level, int port) {
-  load::Options options;
-  options.host = "127.0.0.1";
-  options.port = port;
-  options.threads = suite.load_threads;
-  options.duration_s = suite.duration_s;
-  options.warmup_s = 0;
-  options.timeout_s = suite.timeout_s;
-  options.requests = suite.routes[route].requests;
-  const LoadLevel& l = suite.levels[level];
-  if (l.model == "closed") {
-    options.connections = l.concurrency;
-    options.rate = 0;
-  } else {
-    options.connections = suite.open_connections;
-    options.rate = l.rate;
-    options.arrival =
-        suite.arrival == "poisson" ? load::Arrival::kPoisson : load::Arrival::kUniform;
-  }
-  options.threads = std::min(options.threads, options.connections);
-  return options;
-}
-
-RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& load,
+RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionFn& session,
                    const VerifyFn& verify, const std::atomic<bool>& stop) {
-  RunContext ctx{suite, options, load, verify, stop, {}, {}, {}, {}, {}, {}, {}};
+  const auto started = std::chrono::steady_clock::now();
+  RunContext ctx{suite, options, session, verify, stop, {}, {}, {}, {}, {}, {}, {}, {}};
+  const uint64_t seed = options.seed ? options.seed : std::random_device{}();
+  ctx.rng.state = seed;
   ctx.catalog = launch::LoadServerCatalog(suite.servers_file);
   ctx.frameworks = LoadFrameworks(suite.frameworks_file);
   CheckNames(ctx);
@@ -384,21 +343,29 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& 
                    {"model", level.model},
                    {"concurrency", level.model == "closed" ? json(level.concurrency) : json()},
                    {"rate", level.model == "open" ? json(level.rate) : json()},
+                   {"group", cell.group},
                    {"server_quirks", t.quirks}};
     results.AddCell(cell.id, CellDefinition(suite, cell, t.source), fields);
   }
   results.Meta() = BuildMeta(ctx, results);
+  results.Meta()["paired"] = PairedMeta(suite, seed);
+  results.SetComparisons(
+      BuildComparisons(results.Document()["cells"], suite.frameworks, suite.paired));
   results.Save();
 
-  std::vector<Block> blocks = PlanBlocks(suite, ctx.cells);
+  const std::vector<Group> groups = GroupCells(ctx.cells);
   int total = 0;
-  for (const Block& block : blocks)
-    for (size_t index : block.cells)
-      total += Pending(results, ctx.cells[index], block.round, suite.repetitions);
+  for (const Group& g : groups)
+    for (int round = 1; round <= suite.repetitions; ++round) {
+      bool pending = false;
+      for (size_t i : g.cells)
+        pending |= Pending(results, ctx.cells[i], round, suite.repetitions, {});
+      total += pending;
+    }
   Progress progress(total, options.progress);
   if (results.Reused() > 0)
     progress.Note("resuming " + out.string() + ": " + std::to_string(results.Reused()) +
-                  " cells kept, " + std::to_string(total) + " repetitions to run");
+                  " cells kept, " + std::to_string(total) + " group rounds to run");
   std::map<std::string, std::string> vars = {{"python", VenvPython().string()},
                                              {"root", SourceDir().string()},
                                              {"fwbench", options.fwbench_exe.string()}};
@@ -407,49 +374,48 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& 
 
   HostGate gate(suite.host_check, HostProbe(options, ctx.server_cpus),
                 [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); });
-  if (total > 0) gate.Calibrate();
+  gate.Calibrate();
 
+  // The budget counts the time of every run of this file, resumes included, so rerunning a
+  // finished file measures nothing more.
+  const json& earlier = results.EarlierMeta();
+  const double spent_before =
+      results.Reused() > 0 && earlier.is_object() && earlier.contains("paired")
+          ? earlier["paired"].value("spent_s", 0.0)
+          : 0.0;
+  auto spent = [&] {
+    return spent_before +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  auto budget_left = [&] { return spent() < suite.paired.budget_s; };
   RunReport report;
   report.reused = results.Reused();
-  for (const Block& block : blocks) {
-    if (stop) break;
-    BlockServers servers(ctx, dbs, block, progress);
-    for (size_t index : block.cells) {
-      if (stop) break;
-      const CellSpec& cell = ctx.cells[index];
-      if (!Pending(results, cell, block.round, suite.repetitions)) continue;
-      std::string reason;
-      bool excluded = false;
-      launch::Server* server = servers.Get(cell, reason, excluded);
-      SetGroupVerify(ctx, results, cell.GroupKey(), servers.VerifyOf(cell.GroupKey()));
-      if (!server) {
-        if (excluded) {
-          ExcludeGroup(ctx, results, cell.GroupKey(), reason);
-          progress.Note("excluded " + cell.GroupKey() + ": " + reason);
-        } else {
-          results.MarkFailed(cell.id, reason);
-          progress.Begin(cell.id, block.round, suite.repetitions);
-          progress.End(0, 0, "failed: " + reason.substr(0, 200));
-        }
-        results.Save();
-        continue;
-      }
-      progress.Begin(cell.id, block.round, suite.repetitions);
-      Outcome outcome = MeasureRepetition(ctx, results, gate, cell, block.round, *server, progress);
-      if (outcome.kind == Outcome::kInterrupted) break;
-      if (outcome.kind == Outcome::kFailed) {
-        results.MarkFailed(cell.id, outcome.reason);
-        servers.Drop(cell.GroupKey());
-        progress.End(0, 0, "failed: " + outcome.reason.substr(0, 200));
-      } else {
-        results.AddRepetition(cell.id, std::move(outcome.repetition), suite.repetitions);
-        progress.End(outcome.rps, outcome.errors);
-      }
-      results.Save();
+  for (int round = 1; round <= suite.paired.max_rounds && !stop; ++round) {
+    const bool extra = round > suite.repetitions;
+    if (extra && !budget_left()) break;
+    std::set<std::string> short_of_target;
+    if (extra) {
+      const auto ids = CellsShortOfTarget(results.Document()["comparisons"]);
+      short_of_target.insert(ids.begin(), ids.end());
+      if (short_of_target.empty()) break;
     }
+    bool interrupted = false;
+    for (const auto& block : Blocks(groups, ctx.rng)) {
+      BlockServers servers(ctx, dbs, round, progress);
+      for (const Group* group : block) {
+        if (stop || (extra && !budget_left())) break;
+        if (!RunGroup(ctx, results, gate, servers, *group, round, short_of_target, progress)) {
+          interrupted = true;
+          break;
+        }
+      }
+      if (interrupted || stop) break;
+    }
+    if (interrupted) break;
   }
   progress.Finish();
   report.interrupted = stop;
+  results.Meta()["paired"]["spent_s"] = spent();
   results.Meta()["host_check"] = HostCheckMeta(suite.host_check, gate);
   results.Meta()["ended_at"] = UtcNow();
   results.Meta()["state"] = report.interrupted ? "interrupted" : "complete";

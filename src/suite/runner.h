@@ -1,6 +1,9 @@
 #pragma once
-// Runs a suite: every cell of the matrix, verified first, interleaved, repeated, written to
-// a fwbench.results/1 file after every repetition, resumable.
+// Runs a suite: every cell of the matrix verified first, then measured in rounds: in each
+// round the apps of a group (suite/matrix.h) run at once and are measured interleaved, slice
+// by slice (suite/group_run.h); servers restart between rounds; rounds are added to the
+// comparisons short of their target while the budget lasts. Written to a fwbench.results/2
+// file after every group, resumable.
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "load/load.h"
+#include "suite/group_run.h"
 #include "suite/suite.h"
 
 namespace fwbench::suite {
@@ -19,8 +23,6 @@ struct VerifyOutcome {
   std::vector<std::string> failures;  // "route rule: detail", one per failed check
 };
 
-// The load generator (fwbench::load::Run in fwbench; a fake in unit tests).
-using LoadFn = std::function<nlohmann::json(const load::Options&, const std::atomic<bool>&)>;
 // The contract check (fwbench::verify::Run in fwbench).
 using VerifyFn = std::function<VerifyOutcome(
     const std::string& base_url, const std::string& profile, const std::string& database_url)>;
@@ -33,6 +35,7 @@ struct RunOptions {
   // The host-speed probe (steps/µs, higher is faster); empty: launch::HostSpeedProbe on the
   // suite's server CPUs. Tests give a fake.
   std::function<double()> host_probe;
+  uint64_t seed = 0;  // slice orders and hash seeds; 0: a fresh random seed (in meta.paired)
 };
 
 struct RunReport {
@@ -41,14 +44,11 @@ struct RunReport {
   bool interrupted = false;
 };
 
-// Runs the suite until done or until `stop` becomes true (then the repetition in flight is
-// dropped, the file is written and the servers stopped). A server that dies mid-cell fails
-// that cell and the next cell restarts it. Throws fwbench::Error for problems that stop the
+// Runs the suite until done or until `stop` becomes true (then the group in flight is
+// dropped, the file is written and the servers stopped). A server that dies fails only its
+// own cells; the next group restarts it. Throws fwbench::Error for problems that stop the
 // whole run (bad servers or frameworks file, unknown names, pinning, unwritable output).
-RunReport RunSuite(const Suite& suite, const RunOptions& options, const LoadFn& load,
+RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionFn& session,
                    const VerifyFn& verify, const std::atomic<bool>& stop);
-
-// The load options of one cell: route requests, load level, the suite's load settings.
-load::Options CellLoadOptions(const Suite& suite, size_t route, size_t level, int port);
 
 }  // namespace fwbench::suite

@@ -1,44 +1,35 @@
 #include "suite/stats.h"
 
-#include <algorithm>
 #include <cmath>
-#include <cstdint>
 
-#include "common/splitmix.h"
+#include "common/quantile.h"
 
 namespace fwbench::suite {
 
 Summary Summarize(const std::vector<double>& values) {
   Summary s;
-  s.values = values;
-  s.n = static_cast<int>(values.size());
-  if (s.n == 0) return s;
+  s.estimate = stats::AcrossRounds(values);
   s.median = Median(values);
-  s.ci_low = s.ci_high = s.median;
-  if (s.n < 2) return s;
+  if (values.size() < 2) return s;
   double mean = 0;
   for (double v : values) mean += v;
-  mean /= s.n;
+  mean /= static_cast<double>(values.size());
   double ss = 0;
   for (double v : values) ss += (v - mean) * (v - mean);
-  double stdev = std::sqrt(ss / (s.n - 1));
+  const double stdev = std::sqrt(ss / static_cast<double>(values.size() - 1));
   s.cv = mean != 0 ? stdev / std::fabs(mean) : 0;
-  s.noisy = s.cv > kNoisyCv;
-  SplitMix64 random{kBootstrapSeed};
-  std::vector<double> medians, resample(values.size());
-  medians.reserve(kBootstrapResamples);
-  for (int b = 0; b < kBootstrapResamples; ++b) {
-    for (double& v : resample) v = values[random.Next() % values.size()];
-    medians.push_back(Median(resample));
-  }
-  s.ci_low = Quantile(medians, 0.025);
-  s.ci_high = Quantile(medians, 0.975);
   return s;
 }
 
 nlohmann::json ToJson(const Summary& s) {
-  return {{"n", s.n},   {"median", s.median}, {"ci95", {s.ci_low, s.ci_high}},
-          {"cv", s.cv}, {"noisy", s.noisy},   {"values", s.values}};
+  const nlohmann::json e = stats::ToJson(s.estimate, "estimate");
+  return {{"n", e["n"]},
+          {"estimate", e["estimate"]},
+          {"ci95", e["ci95"]},
+          {"half_width_pct", e["half_width_pct"]},
+          {"median", s.median},
+          {"cv", s.cv},
+          {"values", e["per_round"]}};
 }
 
 }  // namespace fwbench::suite

@@ -1,30 +1,28 @@
 #pragma once
-// Summaries of repeated measurements: median, 95% bootstrap CI, coefficient of variation.
+// Summaries of a metric measured once per repetition (round) of a cell: the geometric mean with a
+// Student-t 95% interval on the logs (common/paired_stats.h), plus the median and the coefficient
+// of variation for reading the spread at a glance.
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "common/quantile.h"
+#include "common/paired_stats.h"
+#include "common/quantile.h"  // Median, used with summaries
 
 namespace fwbench::suite {
 
 struct Summary {
-  int n = 0;
-  double median = 0;
-  double ci_low = 0, ci_high = 0;  // 95% percentile bootstrap of the median
-  double cv = 0;                   // sample stdev / mean; 0 when n < 2 or mean is 0
-  bool noisy = false;              // cv > kNoisyCv
-  std::vector<double> values;
+  // stats::AcrossRounds(values): n, the point estimate (geometric mean, or arithmetic mean when a
+  // value is <= 0), the 95% interval (none when n < 2) and the values themselves (per_round).
+  stats::Estimate estimate;
+  double median = 0;  // 0 when n == 0
+  double cv = 0;      // sample stdev / |arithmetic mean|; 0 when n < 2 or the mean is 0
 };
 
-inline constexpr double kNoisyCv = 0.05;
-inline constexpr int kBootstrapResamples = 2000;
-inline constexpr unsigned long long kBootstrapSeed = 0x5eed2026;
-
-// Summarizes `values`. Deterministic: the bootstrap uses a fixed seed and its own generator.
-// With n = 1, ci is [v, v] and cv is 0; with n = 0 everything is 0.
+// Summarizes `values` (one per repetition, in order; finite). Deterministic.
 Summary Summarize(const std::vector<double>& values);
 
-// {"n", "median", "ci95": [lo, hi], "cv", "noisy", "values"}
+// {"n", "estimate", "ci95": [lo, hi] | null, "half_width_pct": x | null, "median", "cv",
+//  "values"}; ci95 and half_width_pct are null when n < 2.
 nlohmann::json ToJson(const Summary& summary);
 
 }  // namespace fwbench::suite

@@ -104,13 +104,13 @@ class Reader {
     return field.empty() ? key : field + "." + key;
   }
 
- private:
   static std::string Num(double v) {
     std::ostringstream out;
     out << v;
     return out.str();
   }
 
+ private:
   // The line of the last key of a path like "load.closed[1]", found by searching the keys in
   // order; 0 when a key cannot be found. Approximate inside lists of objects.
   int LineOf(const std::string& field) const {
@@ -253,7 +253,38 @@ void ParseHostCheck(const Reader& r, const json& doc, HostCheck& check) {
   check.wait_s = r.Number(object, "host_check", "wait_s", check.wait_s, 0);
 }
 
+void ParsePaired(const Reader& r, const json& doc, Suite& suite) {
+  Paired& p = suite.paired;
+  if (doc.contains("paired")) {
+    const json& object = doc["paired"];
+    if (!object.is_object()) r.Fail("paired", "must be an object", "e.g. {\"target_pct\": 3}");
+    r.OnlyKnown(
+        object, "paired",
+        {"mode", "slice_s", "warmup_max_s", "trend_pct", "target_pct", "max_rounds", "budget_s"});
+    p.mode = r.String(object, "paired", "mode", p.mode, {"slices", "duet"});
+    p.slice_s = r.Number(object, "paired", "slice_s", p.slice_s, 0.05);
+    p.warmup_max_s = r.Number(object, "paired", "warmup_max_s", p.warmup_max_s, 0);
+    p.trend_pct = r.Number(object, "paired", "trend_pct", p.trend_pct, 0.1);
+    p.target_pct = r.Number(object, "paired", "target_pct", p.target_pct, 0.1);
+    if (p.target_pct > 100)
+      r.Fail("paired.target_pct",
+             "must be a percentage between 0.1 and 100 (got " + object["target_pct"].dump() + ")",
+             "e.g. 3 for a 95% interval within +-3%");
+    p.max_rounds = r.Integer(object, "paired", "max_rounds", p.max_rounds, 1);
+    p.budget_s = r.Number(object, "paired", "budget_s", p.budget_s, 0);
+  }
+  p.max_rounds = std::max(p.max_rounds, suite.repetitions);
+  if (p.warmup_max_s < suite.warmup_s) p.warmup_max_s = suite.warmup_s;
+  if (suite.duration_s < p.slice_s)
+    r.Fail("duration_s", "must be at least paired.slice_s (" + Reader::Num(p.slice_s) + " s)",
+           "the measured time per app per round is cut into slices of paired.slice_s");
+}
+
 }  // namespace
+
+int Paired::Slices(double duration_s) const {
+  return std::max(1, static_cast<int>(duration_s / slice_s + 0.5));
+}
 
 std::string LoadLevel::Label() const {
   if (model == "closed") return "closed-c" + std::to_string(concurrency);
@@ -279,7 +310,8 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
               {"schema",          "name",       "description", "frameworks",   "profiles",
                "servers",         "databases",  "routes",      "load",         "workers",
                "threads",         "pinning",    "warmup_s",    "duration_s",   "repetitions",
-               "ready_timeout_s", "probe_path", "host_check",  "servers_file", "frameworks_file"});
+               "ready_timeout_s", "probe_path", "host_check",  "servers_file", "frameworks_file",
+               "paired"});
   if (r.String(doc, "", "schema", "") != "fwbench.suite/1")
     r.Fail("schema", "must be \"fwbench.suite/1\"", "add \"schema\": \"fwbench.suite/1\"");
   Suite suite;
@@ -313,6 +345,7 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
   suite.ready_timeout_s = r.Number(doc, "", "ready_timeout_s", 60, 0.1);
   suite.probe_path = r.String(doc, "", "probe_path", "/json");
   ParseHostCheck(r, doc, suite.host_check);
+  ParsePaired(r, doc, suite);
   suite.servers_file = RootPath(r.String(doc, "", "servers_file", "bench/servers.json"));
   suite.frameworks_file = RootPath(r.String(doc, "", "frameworks_file", "apps/frameworks.json"));
   return suite;

@@ -31,6 +31,20 @@ struct HostCheck {
   double wait_s = 10;       // before a repetition, how long to wait for a slow host to recover
 };
 
+// Paired measurement (suite/group_run.h): the apps of a group run at once and are measured
+// interleaved, slice by slice, round after round; servers restart between rounds.
+struct Paired {
+  std::string mode = "slices";  // "slices": one app at a time; "duet": all apps at once
+  double slice_s = 0.5;         // one slice; the measured time per app per round is duration_s
+  double warmup_max_s = 6;      // warmup runs at least warmup_s, then until no trend, up to this
+  double trend_pct = 3;         // steady: the warmup's last slices change by less than this
+  double target_pct = 3;        // a comparison is noisy while its 95% half-width exceeds this
+  int max_rounds = 10;          // rounds beyond `repetitions` are added up to this...
+  double budget_s = 0;          // ...while the run is younger than this (0: none added)
+  // Measured slices per app per round: duration_s / slice_s, rounded, at least 1.
+  int Slices(double duration_s) const;
+};
+
 struct Suite {
   std::string name;
   std::vector<std::string> frameworks, profiles, servers, databases;
@@ -44,10 +58,11 @@ struct Suite {
   std::string arrival = "uniform";  // open model
   double timeout_s = 2;
   double warmup_s = 1, duration_s = 5;
-  int repetitions = 1;
+  int repetitions = 1;  // rounds every group gets (more are added up to paired.max_rounds)
   double ready_timeout_s = 60;
   std::string probe_path = "/json";
   HostCheck host_check;
+  Paired paired;
   std::filesystem::path servers_file, frameworks_file;  // absolute after parsing
   nlohmann::json source;                                // the whole file as written
 };

@@ -252,6 +252,99 @@ TEST(Engine, StopFlagEndsTheRunEarlyAndStillReports) {
   EXPECT_GT(r["overall"]["requests"].get<uint64_t>(), 0u);
 }
 
+// Two servers, slices alternating between them: each server gets exactly the requests the
+// report counts for it, only in its own slices, over connections opened once and kept.
+TEST(Session, SlicesSendOnlyToTheActiveTargetOverConnectionsKeptOpen) {
+  std::atomic<uint64_t> served_a{0}, served_b{0};
+  std::atomic<int> accepted_a{0}, accepted_b{0};
+  auto counting = [](std::atomic<uint64_t>& served, std::atomic<int>& accepted) {
+    TestServer::Handler inner = Answering(std::string(kOk), served);
+    return [inner, &accepted](int fd, const std::atomic<bool>& stopping) {
+      ++accepted;
+      inner(fd, stopping);
+    };
+  };
+  TestServer a(counting(served_a, accepted_a)), b(counting(served_b, accepted_b));
+  SessionOptions session;
+  session.load = Local(a.port(), 3, 1);
+  session.ports = {a.port(), b.port()};
+  for (int i = 0; i < 6; ++i) session.slices.push_back({0.1 * i, 0.1, i % 2 ? 2ULL : 1ULL});
+  const std::atomic<bool> stop{false};
+  const SessionReport report = RunSession(session, stop);
+  ASSERT_EQ(report.targets.size(), 2u);
+  ASSERT_EQ(report.slices.size(), 2u);
+  const uint64_t got_a = report.targets[0]["overall"]["requests"];
+  const uint64_t got_b = report.targets[1]["overall"]["requests"];
+  EXPECT_EQ(got_a, served_a.load());
+  EXPECT_EQ(got_b, served_b.load());
+  uint64_t sum_a = 0, sum_b = 0;
+  for (int i = 0; i < 6; ++i) {
+    const bool a_active = i % 2 == 0;
+    EXPECT_EQ(report.slices[0][i].requests > 0, a_active) << "slice " << i;
+    EXPECT_EQ(report.slices[1][i].requests > 0, !a_active) << "slice " << i;
+    sum_a += report.slices[0][i].requests;
+    sum_b += report.slices[1][i].requests;
+  }
+  EXPECT_EQ(sum_a, got_a);
+  EXPECT_EQ(sum_b, got_b);
+  EXPECT_EQ(accepted_a.load(), 3);  // opened once, kept across the other target's slices
+  EXPECT_EQ(accepted_b.load(), 3);
+  EXPECT_DOUBLE_EQ(report.targets[0]["elapsed_s"].get<double>(), 0.3);  // equal measured time
+  EXPECT_DOUBLE_EQ(report.targets[1]["elapsed_s"].get<double>(), 0.3);
+}
+
+TEST(Session, DuetLoadsEveryTargetInEverySlice) {
+  std::atomic<uint64_t> served_a{0}, served_b{0};
+  TestServer a(Answering(std::string(kOk), served_a)), b(Answering(std::string(kOk), served_b));
+  SessionOptions session;
+  session.load = Local(a.port(), 2, 1);
+  session.ports = {a.port(), b.port()};
+  session.slices = {{0, 0.1, 3}, {0.1, 0.1, 3}};
+  const std::atomic<bool> stop{false};
+  const SessionReport report = RunSession(session, stop);
+  for (int t = 0; t < 2; ++t)
+    for (int i = 0; i < 2; ++i) EXPECT_GT(report.slices[t][i].requests, 0u);
+  EXPECT_EQ(report.targets[0]["overall"]["requests"].get<uint64_t>(), served_a.load());
+  EXPECT_EQ(report.targets[1]["overall"]["requests"].get<uint64_t>(), served_b.load());
+}
+
+// A settling slice sends over the connections but counts nothing: the server sees more
+// requests than the report, and the measured slices carry on over the same connections.
+TEST(Session, UnmeasuredSlicesSendButCountNothing) {
+  std::atomic<uint64_t> served{0};
+  std::atomic<int> accepted{0};
+  TestServer::Handler inner = Answering(std::string(kOk), served);
+  TestServer server([&](int fd, const std::atomic<bool>& stopping) {
+    ++accepted;
+    inner(fd, stopping);
+  });
+  SessionOptions session;
+  session.load = Local(server.port(), 2, 1);
+  session.ports = {server.port()};
+  session.slices = {{0, 0.1, 1, false}, {0.1, 0.1, 1, true}};
+  const std::atomic<bool> stop{false};
+  const SessionReport report = RunSession(session, stop);
+  const uint64_t counted = report.targets[0]["overall"]["requests"];
+  EXPECT_EQ(report.slices[0][0].requests, 0u);
+  EXPECT_EQ(report.slices[0][1].requests, counted);
+  EXPECT_GT(counted, 0u);
+  EXPECT_GT(served.load(), counted);  // the settling slice's requests were sent
+  EXPECT_EQ(accepted.load(), 2);
+  EXPECT_EQ(report.targets[0]["overall"]["connects"].get<uint64_t>(), 2u);  // each counted once
+  EXPECT_DOUBLE_EQ(report.targets[0]["elapsed_s"].get<double>(), 0.1);
+}
+
+TEST(Session, BadSessionsAreRejected) {
+  const std::atomic<bool> stop{false};
+  SessionOptions session;
+  session.load = Local(1, 1, 1);
+  EXPECT_THROW(RunSession(session, stop), fwbench::Error);  // no target
+  session.ports = {1};
+  EXPECT_THROW(RunSession(session, stop), fwbench::Error);  // no slice
+  session.slices = {{0, 0.2, 1}, {0.1, 0.2, 1}};
+  EXPECT_THROW(RunSession(session, stop), fwbench::Error);  // overlapping
+}
+
 TEST(Options, UrlParsing) {
   const Options o = OptionsFromUrl("http://[::1]:8081/x?y=1");
   EXPECT_EQ(o.host, "::1");

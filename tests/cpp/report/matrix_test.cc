@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "report/measures.h"
+#include "report/results.h"
+#include "report/stats.h"
 
 namespace fwbench::report {
 namespace {
@@ -102,6 +105,41 @@ TEST(Matrix, LoadUseCasesRejectsUnknownCriterion) {
     EXPECT_NE(what.find("my-weights.json"), std::string::npos) << what;
     EXPECT_NE(what.find("use_cases[0].weights.speed"), std::string::npos) << what;
     EXPECT_NE(what.find("learning_curve"), std::string::npos) << what;  // lists valid ids
+  }
+}
+
+const MeasureInput& Find(const std::vector<MeasureInput>& measures, const std::string& id) {
+  for (const auto& m : measures) {
+    if (m.id == id) return m;
+  }
+  throw std::runtime_error("no measure " + id);
+}
+
+const std::filesystem::path kFixtures =
+    std::filesystem::path(FWBENCH_TEST_SOURCE_DIR) / "tests/fixtures/results";
+
+TEST(Measures, ResultsMeasuresUseEstimatesAndCiteTheComparisons) {
+  for (const char* file : {"fixture-a.json", "fixture-v2-a.json"}) {
+    const ResultsSet set = LoadResultsFile(kFixtures / file);
+    const std::vector<MeasureInput> measures = BuildMeasures(Evidence{.results = &set});
+    const MeasureInput& rps = Find(measures, "perf_rps");
+    // The value: the geometric mean of the matched closed-loop cells' estimates.
+    std::vector<double> flask;
+    for (const Cell& c : set.cells) {
+      if (c.framework == "flask" && c.model == "closed" &&
+          (c.route == "json" || c.route == "plaintext"))
+        flask.push_back(c.Metric("rps")->estimate);
+    }
+    EXPECT_NEAR(rps.values.at("flask"), GeometricMean(flask), 1e-9) << file;
+    EXPECT_GT(rps.values.at("flask"), rps.values.at("django")) << file;
+    // The evidence names the paired comparisons behind it (8: 2 routes x 2 servers x c16, c64).
+    EXPECT_NE(rps.evidence.at("flask").find("flask/django: 1."), std::string::npos)
+        << rps.evidence.at("flask");
+    EXPECT_NE(rps.evidence.at("django").find("geometric mean of 8 paired comparisons"),
+              std::string::npos)
+        << rps.evidence.at("django");
+    // Cold start is not in comparisons: no comparison evidence.
+    EXPECT_EQ(Find(measures, "perf_cold").evidence.at("flask").find("paired"), std::string::npos);
   }
 }
 

@@ -8,8 +8,10 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/paired_stats.h"
 #include "report/compare.h"
 #include "report/results.h"
+#include "schema_check.h"
 
 namespace fwbench::report {
 namespace {
@@ -138,7 +140,9 @@ TEST(Report, MalformedResultsNameFileAndField) {
   const nlohmann::json good = ReadJsonFile(kFixtures / "fixture-a.json");
   nlohmann::json doc = good;
   doc["schema"] = "fwbench.load/1";
-  ExpectLoadError(dir, doc, "'schema': is \"fwbench.load/1\"; expected \"fwbench.results/1\"");
+  ExpectLoadError(
+      dir, doc,
+      "'schema': is \"fwbench.load/1\"; expected \"fwbench.results/2\" or \"fwbench.results/1\"");
   doc = good;
   doc["cells"][0]["summary"].erase("rps");
   ExpectLoadError(dir, doc, "cells[0].summary.rps");
@@ -182,6 +186,236 @@ TEST(Report, MismatchedResultsFilesAreRejected) {
   }
 }
 
+TEST(Report, MixedResultsFormatsAreRejected) {
+  const ResultsSet v1 = LoadResultsFile(kFixtures / "fixture-a.json");
+  const ResultsSet v2 = LoadResultsFile(kFixtures / "fixture-v2-b.json");
+  try {
+    MergeResults({v1, v2});
+    FAIL() << "expected a format mismatch";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("fwbench.results/2 vs fwbench.results/1"), std::string::npos) << what;
+    EXPECT_NE(what.find("fixture-v2-b.json"), std::string::npos) << what;
+  }
+}
+
+// --- fwbench.results/2 ---------------------------------------------------------------------
+
+TEST(ResultsV2, ParsesCellsAndComparisons) {
+  const ResultsSet set = LoadResultsFile(kFixtures / "fixture-v2-a.json");
+  const nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  EXPECT_EQ(set.schema_version, 2);
+  ASSERT_EQ(set.cells.size(), 60u);
+  const Cell& cell = set.cells[0];
+  EXPECT_EQ(cell.group, "gunicorn-sync/sqlite/plaintext/closed-c16");
+  EXPECT_EQ(cell.rounds, (std::vector<int>{1, 2, 3, 4, 5}));
+  const Summary* rps = cell.Metric("rps");
+  ASSERT_NE(rps, nullptr);
+  EXPECT_DOUBLE_EQ(rps->estimate, doc["cells"][0]["summary"]["rps"]["estimate"].get<double>());
+  EXPECT_NE(rps->estimate, doc["cells"][0]["summary"]["rps"]["median"].get<double>());
+  ASSERT_TRUE(rps->half_width_pct.has_value());
+  EXPECT_DOUBLE_EQ(*rps->half_width_pct,
+                   doc["cells"][0]["summary"]["rps"]["half_width_pct"].get<double>());
+
+  ASSERT_EQ(set.comparisons.size(), 30u);
+  const Comparison& c = set.comparisons[1];
+  EXPECT_EQ(c.id, "flask~django/minimal/gunicorn-sync/sqlite/plaintext/closed-c64");
+  EXPECT_EQ(c.a, "flask/minimal/gunicorn-sync/sqlite/plaintext/closed-c64");
+  EXPECT_EQ(c.b, "django/minimal/gunicorn-sync/sqlite/plaintext/closed-c64");
+  EXPECT_EQ(c.mode, "slices");
+  EXPECT_EQ(c.primary, "rps");
+  EXPECT_EQ(c.concurrency, 64);
+  EXPECT_FALSE(c.derived);
+  EXPECT_EQ(c.rounds, 5);
+  EXPECT_TRUE(c.reached);
+  EXPECT_FALSE(c.noisy);
+  EXPECT_EQ(c.metrics.size(), 4u);
+  const stats::Estimate* ratio = c.Metric("rps");
+  ASSERT_NE(ratio, nullptr);
+  const nlohmann::json& file_ratio = doc["comparisons"][1]["metrics"]["rps"];
+  EXPECT_DOUBLE_EQ(ratio->value, file_ratio["ratio"].get<double>());
+  EXPECT_DOUBLE_EQ(*ratio->low, file_ratio["ci95"][0].get<double>());
+  EXPECT_EQ(ratio->per_round.size(), 5u);
+  EXPECT_NEAR(ratio->HalfWidthPct(), file_ratio["half_width_pct"].get<double>(), 1e-9);
+  EXPECT_EQ(set.FindComparison(c.a, c.b), &c);
+  EXPECT_EQ(set.FindComparison(c.b, c.a), nullptr);  // a/b, in the suite's order
+  // /queries is the noisy route of the fixture: 10 rounds, target not reached.
+  for (const Comparison& q : set.comparisons) {
+    if (q.route != "queries" || q.model != "closed") continue;
+    EXPECT_EQ(q.rounds, 10) << q.id;
+    EXPECT_TRUE(q.noisy) << q.id;
+  }
+}
+
+TEST(ResultsV2, BadFilesNameTheField) {
+  TempDir dir;
+  const nlohmann::json good = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  nlohmann::json doc = good;
+  doc["schema"] = "fwbench.results/3";
+  ExpectLoadError(dir, doc, "'schema': is \"fwbench.results/3\"");
+  ExpectLoadError(dir, doc, "reads fwbench.results/1 and /2");
+  doc = good;
+  doc["comparisons"][4]["b"] = "django/minimal/nowhere/sqlite/json/closed-c64";
+  ExpectLoadError(dir, doc,
+                  "'comparisons[4].b': names cell \"django/minimal/nowhere/sqlite/json/"
+                  "closed-c64\", which is not in cells");
+  doc = good;
+  doc.erase("comparisons");
+  ExpectLoadError(dir, doc, "'comparisons': missing");
+  doc = good;
+  doc["comparisons"][0]["framework_a"] = "django";
+  ExpectLoadError(dir, doc, "'comparisons[0].framework_a'");
+  doc = good;
+  doc["comparisons"][2]["metrics"].erase("rps");
+  ExpectLoadError(dir, doc, "'comparisons[2].metrics.rps': missing");
+  doc = good;
+  doc["comparisons"][1]["metrics"]["p99_us"]["per_round"].push_back(1.0);
+  ExpectLoadError(dir, doc, "'comparisons[1].metrics.p99_us.n'");
+  doc = good;
+  doc["comparisons"][3]["noisy"] = !doc["comparisons"][3]["reached"].get<bool>();
+  doc["comparisons"][3]["reached"] = doc["comparisons"][3]["noisy"];
+  ExpectLoadError(dir, doc, "'comparisons[3].noisy'");
+  doc = good;
+  doc["cells"][5]["summary"]["rps"].erase("estimate");
+  ExpectLoadError(dir, doc, "'cells[5].summary.rps.estimate': missing");
+  doc = good;
+  doc["cells"][2]["repetitions"][1].erase("round");
+  ExpectLoadError(dir, doc, "'cells[2].repetitions[1].round': missing");
+}
+
+TEST(ResultsV2, FixtureMatchesTheSchemaOfItsVersion) {
+  const fs::path schemas = kRoot / "results/schema";
+  const nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  EXPECT_EQ(testing::SchemaFileFor(doc, schemas), schemas / "results.v2.json");
+  for (const auto& e : testing::CheckAgainstItsSchema(doc, schemas)) ADD_FAILURE() << e;
+  nlohmann::json bad = doc;
+  bad["comparisons"][0].erase("rounds");
+  bad["cells"][0]["summary"]["rps"]["ci95"] = "wide";
+  const auto errors = testing::CheckAgainstItsSchema(bad, schemas);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].find("/cells/0/summary/rps/ci95"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[1].find("/comparisons/0: missing required \"rounds\""), std::string::npos)
+      << errors[1];
+  bad["schema"] = "fwbench.results/9";
+  EXPECT_NE(testing::CheckAgainstItsSchema(bad, schemas).at(0).find("has no JSON Schema"),
+            std::string::npos);
+  EXPECT_EQ(testing::SchemaFileFor(ReadJsonFile(kFixtures / "fixture-a.json"), schemas),
+            schemas / "results.v1.json");
+}
+
+// --- fwbench.results/1: comparisons derived from the rounds ---------------------------------
+
+TEST(ResultsV1, DerivesComparisonsFromRounds) {
+  const ResultsSet set = LoadResultsFile(kFixtures / "fixture-a.json");
+  EXPECT_EQ(set.schema_version, 1);
+  ASSERT_EQ(set.comparisons.size(), 30u);  // 5 routes x 2 servers x 3 levels, flask~django
+  const Comparison& c = set.comparisons[0];
+  EXPECT_EQ(c.id, "flask~django/minimal/gunicorn-sync/sqlite/plaintext/closed-c16");
+  EXPECT_TRUE(c.derived);
+  EXPECT_EQ(c.mode, "sequential");
+  EXPECT_EQ(c.primary, "rps");
+  EXPECT_DOUBLE_EQ(c.target_pct, 3);
+  EXPECT_EQ(c.rounds, 3);
+  EXPECT_EQ(c.metrics.size(), 4u);
+  // The same estimator as the v2 runner: AcrossRounds over the per-round ratios a/b.
+  const Cell *a = nullptr, *b = nullptr;
+  for (const Cell& cell : set.cells) {
+    if (cell.id == c.a) a = &cell;
+    if (cell.id == c.b) b = &cell;
+  }
+  ASSERT_TRUE(a && b);
+  std::vector<double> ratios;
+  for (int i = 0; i < 3; ++i)
+    ratios.push_back(a->Metric("rps")->values[i] / b->Metric("rps")->values[i]);
+  const stats::Estimate expected = stats::AcrossRounds(ratios);
+  EXPECT_DOUBLE_EQ(c.Metric("rps")->value, expected.value);
+  EXPECT_DOUBLE_EQ(*c.Metric("rps")->low, *expected.low);
+  EXPECT_DOUBLE_EQ(*c.Metric("rps")->high, *expected.high);
+  EXPECT_EQ(c.reached, expected.HalfWidthPct() <= 3);
+  EXPECT_EQ(c.noisy, !c.reached);
+}
+
+TEST(ResultsV1, PairsRepetitionsByRoundNotPosition) {
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-a.json");
+  // cells[0] (flask c16) and cells[3] (django c16) of one config; give flask's repetitions the
+  // rounds 3, 1, 2 and django's 1, 2, 3, with values that make each round's ratio exactly 2.
+  nlohmann::json cells = nlohmann::json::array({doc["cells"][0], doc["cells"][3]});
+  ASSERT_EQ(cells[0]["framework"], "flask");
+  ASSERT_EQ(cells[1]["framework"], "django");
+  ASSERT_EQ(cells[1]["concurrency"], 16);
+  const int flask_rounds[] = {3, 1, 2};
+  for (int i = 0; i < 3; ++i) {
+    cells[0]["repetitions"][i]["round"] = flask_rounds[i];
+    cells[1]["repetitions"][i]["round"] = i + 1;
+    cells[1]["summary"]["rps"]["values"][i] = 100.0 * (i + 1);
+    cells[0]["summary"]["rps"]["values"][i] = 200.0 * flask_rounds[i];
+  }
+  doc["cells"] = cells;
+  const ResultsSet set = ParseResults(doc, "paired.json");
+  ASSERT_EQ(set.comparisons.size(), 1u);
+  const stats::Estimate* rps = set.comparisons[0].Metric("rps");
+  ASSERT_NE(rps, nullptr);
+  EXPECT_EQ(rps->per_round, (std::vector<double>{2, 2, 2}));  // rounds 1, 2, 3
+  EXPECT_DOUBLE_EQ(rps->value, 2);
+  EXPECT_TRUE(set.comparisons[0].reached);  // a zero-width interval
+  // A round only one cell has is left out.
+  cells[0]["repetitions"][0]["round"] = 7;
+  doc["cells"] = cells;
+  EXPECT_EQ(ParseResults(doc, "paired.json").comparisons[0].rounds, 2);
+}
+
+// --- The report of each format --------------------------------------------------------------
+
+TEST(Report, V2TablesShowTheComparisons) {
+  TempDir dir;
+  ReportOptions o = FixtureOptions(dir.path());
+  o.results = {kFixtures / "fixture-v2-a.json"};
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "tables.md");
+  EXPECT_NE(md.find("geometric mean over rounds with its [95% CI]"), std::string::npos);
+  EXPECT_NE(md.find("measured interleaved"), std::string::npos);
+  EXPECT_NE(md.find("| gunicorn-sync · minimal · sqlite | flask/django | c64 | 5 | yes (±"),
+            std::string::npos)
+      << md;
+  // /queries: ten rounds, target missed, req/s ratio marked noisy.
+  const size_t queries = md.find("## /queries");
+  ASSERT_NE(queries, std::string::npos);
+  const size_t row =
+      md.find("| granian · minimal · sqlite | flask/django | c64 | 10 | no (±", queries);
+  ASSERT_NE(row, std::string::npos) << md.substr(queries, 4000);
+  EXPECT_NE(md.substr(row, md.find('\n', row) - row).find(" ⚠ |"), std::string::npos);
+  EXPECT_EQ(md.find("CV > 5%"), std::string::npos);  // noise is judged on comparisons
+  const std::string html = Read(dir.path() / "report.html");
+  EXPECT_NE(html.find("<th>target reached</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td>c64</td><td class=\"num\">10</td><td>no (±"), std::string::npos);
+  const nlohmann::json doc = ReadJsonFile(dir.path() / "report.json");
+  EXPECT_EQ(doc["results_schema"], "fwbench.results/2");
+  size_t ratios = 0;
+  for (const auto& t : doc["tables"]) ratios += t["ratios"].size();
+  EXPECT_EQ(ratios, 30u);  // every comparison, each in its route's table
+  const nlohmann::json& ratio = doc["tables"][0]["ratios"][1];
+  EXPECT_EQ(ratio["comparison"], "flask~django/minimal/granian/sqlite/plaintext/closed-c64");
+  EXPECT_EQ(ratio["rounds"], 5);
+  EXPECT_EQ(ratio["rps"]["ci95"].size(), 2u);
+}
+
+TEST(Report, V1TablesDeriveTheComparisons) {
+  TempDir dir;
+  GenerateReport(FixtureOptions(dir.path()));
+  const std::string md = Read(dir.path() / "tables.md");
+  EXPECT_NE(md.find("the median over repetitions"), std::string::npos);
+  EXPECT_NE(md.find("pairs the two cells' repetitions by round"), std::string::npos);
+  EXPECT_NE(md.find("| gunicorn-sync · minimal · sqlite | flask/django | c16 | 3 | "),
+            std::string::npos);
+  EXPECT_NE(md.find("| gunicorn-sync · minimal · sqlite | flask/django | r200 | 3 | "),
+            std::string::npos);
+  const nlohmann::json doc = ReadJsonFile(dir.path() / "report.json");
+  EXPECT_EQ(doc["results_schema"], "fwbench.results/1");
+  EXPECT_EQ(doc["tables"][0]["ratios"][0]["mode"], "sequential");
+}
+
+// --- fwbench compare ----------------------------------------------------------------------
+
 TEST(Compare, FindsTheFixtureRegression) {
   const ResultsSet a = LoadResultsFile(kFixtures / "fixture-a.json");
   const ResultsSet b = LoadResultsFile(kFixtures / "fixture-b.json");
@@ -189,9 +423,15 @@ TEST(Compare, FindsTheFixtureRegression) {
   EXPECT_EQ(out.rows.size(), 60u);     // every cell matches by id (5 routes x 2 servers x 2 x 3)
   EXPECT_LT(out.geomean_ratio, 0.97);  // B's closed-loop throughput is about 8% lower
   EXPECT_GT(out.regressions, 0);
-  for (const auto& r : out.rows) EXPECT_FALSE(r.testable);  // 3 vs 3 repetitions: min p = 0.1
+  for (const auto& r : out.rows) {
+    ASSERT_TRUE(r.low && r.high) << r.id;  // 3 vs 3 values: an interval
+    EXPECT_LE(*r.low, r.ratio);
+    EXPECT_GE(*r.high, r.ratio);
+    EXPECT_EQ(r.regressed, *r.high < 0.95) << r.id;  // the whole interval beyond -5%
+  }
   const std::string text = RenderCompare(out, CompareOptions{});
   EXPECT_NE(text.find("REGRESSED"), std::string::npos);
+  EXPECT_NE(text.find("95% interval"), std::string::npos);
   EXPECT_NE(text.find("geomean"), std::string::npos);
 }
 
@@ -201,6 +441,54 @@ TEST(Compare, SameFileHasNoRegression) {
   EXPECT_EQ(out.regressions, 0);
   EXPECT_DOUBLE_EQ(out.geomean_ratio, 1);
   EXPECT_THROW(Compare(a, a, CompareOptions{.metric = "speed"}), Error);
+}
+
+TEST(Compare, V2FilesAndAMixOfFormats) {
+  const ResultsSet v1 = LoadResultsFile(kFixtures / "fixture-a.json");
+  const ResultsSet a = LoadResultsFile(kFixtures / "fixture-v2-a.json");
+  const ResultsSet b = LoadResultsFile(kFixtures / "fixture-v2-b.json");
+  const CompareOutcome out = Compare(a, b, CompareOptions{});
+  EXPECT_EQ(out.rows.size(), 60u);
+  EXPECT_LT(out.geomean_ratio, 0.97);
+  EXPECT_GT(out.regressions, 0);
+  for (const auto& r : out.rows) {
+    // Closed loop, 8% lower: a regression whenever the interval is wholly below -5%.
+    EXPECT_EQ(r.regressed, *r.high < 0.95) << r.id;
+    EXPECT_GE(r.n_a, 5);
+  }
+  const CompareOutcome mixed = Compare(v1, b, CompareOptions{});  // v1 baseline, v2 candidate
+  EXPECT_EQ(mixed.rows.size(), 60u);
+  EXPECT_GT(mixed.regressions, 0);
+  EXPECT_EQ(Compare(a, a, CompareOptions{}).regressions, 0);
+}
+
+// A cell with the given per-round req/s, in a set of its own.
+ResultsSet OneCell(const std::vector<double>& rps) {
+  ResultsSet set;
+  set.files = {"crafted.json"};
+  Cell c{.id = "x", .framework = "f", .model = "closed", .status = "ok"};
+  c.summary["rps"] = Summary{.n = static_cast<int>(rps.size()), .values = rps};
+  set.cells = {c};
+  return set;
+}
+
+TEST(Compare, RegressionNeedsTheWholeIntervalBeyondTheThreshold) {
+  const ResultsSet base = OneCell({100, 101, 99, 100, 100});
+  // 10% lower, tight: the interval is wholly below 0.95.
+  EXPECT_EQ(Compare(base, OneCell({90, 90.5, 89.5, 90, 90}), {}).regressions, 1);
+  // 6% lower but noisy: the interval reaches above 0.95, so not a regression.
+  const CompareOutcome noisy = Compare(base, OneCell({84, 104, 90, 98, 94}), {});
+  ASSERT_EQ(noisy.rows.size(), 1u);
+  EXPECT_LT(noisy.rows[0].ratio, 0.95);
+  EXPECT_GT(*noisy.rows[0].high, 0.95);
+  EXPECT_FALSE(noisy.rows[0].regressed);
+  // 10% higher, tight: an improvement.
+  EXPECT_TRUE(Compare(base, OneCell({110, 110.5, 109.5, 110, 110}), {}).rows[0].improved);
+  // One value on a side: no interval; the ratio alone decides, and the row says so.
+  const CompareOutcome single = Compare(base, OneCell({80}), {});
+  EXPECT_FALSE(single.rows[0].low.has_value());
+  EXPECT_TRUE(single.rows[0].regressed);
+  EXPECT_NE(RenderCompare(single, {}).find("no interval: n=5/1"), std::string::npos);
 }
 
 }  // namespace

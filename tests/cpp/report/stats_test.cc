@@ -57,24 +57,5 @@ TEST(Stats, MannWhitneyEdgeCases) {
             0.001);
 }
 
-TEST(Stats, BootstrapRatioCi) {
-  const Interval point = BootstrapRatioCi({4}, {2});
-  EXPECT_DOUBLE_EQ(point.low, 2);
-  EXPECT_DOUBLE_EQ(point.high, 2);
-  const Interval constant = BootstrapRatioCi({3, 3, 3}, {1.5, 1.5, 1.5});
-  EXPECT_DOUBLE_EQ(constant.low, 2);
-  EXPECT_DOUBLE_EQ(constant.high, 2);
-  const std::vector<double> a = {100, 104, 98, 101, 99}, b = {50, 51, 49, 52, 50};
-  const Interval ci = BootstrapRatioCi(a, b);
-  EXPECT_LE(ci.low, Median(a) / Median(b));
-  EXPECT_GE(ci.high, Median(a) / Median(b));
-  // The resample bounds: every resampled median ratio lies in [98/52, 104/49].
-  EXPECT_GE(ci.low, 98.0 / 52.0);
-  EXPECT_LE(ci.high, 104.0 / 49.0);
-  const Interval again = BootstrapRatioCi(a, b);  // fixed seed: reproducible
-  EXPECT_EQ(ci.low, again.low);
-  EXPECT_EQ(ci.high, again.high);
-}
-
 }  // namespace
 }  // namespace fwbench::report

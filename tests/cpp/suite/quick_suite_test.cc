@@ -64,7 +64,7 @@ TEST_F(QuickSuite, RunsEndToEndAndTheFileMatchesTheSchema) {
   ASSERT_EQ(code, 0) << "see " << (dir_ / "run.log");
   json results = ReadJsonFile(out);
   for (const auto& e :
-       testing::CheckSchema(ReadJsonFile(SourceDir() / "results/schema/results.v1.json"), results))
+       testing::CheckSchema(ReadJsonFile(SourceDir() / "results/schema/results.v2.json"), results))
     ADD_FAILURE() << e;
   std::set<std::string> frameworks, servers;
   ASSERT_EQ(results["cells"].size(), 8u);

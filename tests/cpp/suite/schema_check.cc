@@ -1,5 +1,7 @@
 #include "schema_check.h"
 
+#include <fstream>
+
 namespace fwbench::testing {
 namespace {
 
@@ -63,6 +65,28 @@ std::vector<std::string> CheckSchema(const json& schema, const json& doc) {
   std::vector<std::string> errors;
   Check(schema, schema, doc, "", errors);
   return errors;
+}
+
+std::filesystem::path SchemaFileFor(const json& doc, const std::filesystem::path& schema_dir) {
+  if (!doc.is_object() || !doc.contains("schema") || !doc["schema"].is_string()) return {};
+  const std::string name = doc["schema"];  // "fwbench.results/2"
+  const size_t dot = name.find('.'), slash = name.rfind('/');
+  if (name.rfind("fwbench.", 0) != 0 || slash == std::string::npos || slash < dot) return {};
+  return schema_dir /
+         (name.substr(dot + 1, slash - dot - 1) + ".v" + name.substr(slash + 1) + ".json");
+}
+
+std::vector<std::string> CheckAgainstItsSchema(const json& doc,
+                                               const std::filesystem::path& schema_dir) {
+  const std::filesystem::path file = SchemaFileFor(doc, schema_dir);
+  if (file.empty())
+    return {"/schema: expected \"fwbench.<name>/<major>\", got " +
+            (doc.is_object() && doc.contains("schema") ? doc["schema"].dump() : "nothing")};
+  std::ifstream in(file);
+  if (!in)
+    return {"/schema: " + doc["schema"].dump() + " has no JSON Schema at " + file.string() +
+            " (add it beside the others in results/schema/)"};
+  return CheckSchema(json::parse(in), doc);
 }
 
 }  // namespace fwbench::testing

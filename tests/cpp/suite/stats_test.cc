@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 namespace fwbench::suite {
 namespace {
 
@@ -11,41 +14,71 @@ TEST(Stats, MedianOfOddAndEvenCounts) {
   EXPECT_DOUBLE_EQ(Median({}), 0);
 }
 
-TEST(Stats, SingleValueHasAPointIntervalAndNoVariation) {
+TEST(Stats, NoValuesGiveAnEmptySummary) {
+  Summary s = Summarize({});
+  EXPECT_EQ(s.estimate.n, 0);
+  EXPECT_FALSE(s.estimate.low.has_value());
+  nlohmann::json j = ToJson(s);
+  EXPECT_EQ(j["n"], 0);
+  EXPECT_TRUE(j["ci95"].is_null());
+  EXPECT_TRUE(j["half_width_pct"].is_null());
+}
+
+TEST(Stats, SingleValueHasNoIntervalAndNoVariation) {
   Summary s = Summarize({42});
-  EXPECT_EQ(s.n, 1);
-  EXPECT_DOUBLE_EQ(s.ci_low, 42);
-  EXPECT_DOUBLE_EQ(s.ci_high, 42);
+  EXPECT_EQ(s.estimate.n, 1);
+  EXPECT_DOUBLE_EQ(s.estimate.value, 42);
+  EXPECT_DOUBLE_EQ(s.median, 42);
+  EXPECT_FALSE(s.estimate.low.has_value());
+  EXPECT_EQ(s.estimate.HalfWidthPct(), std::numeric_limits<double>::infinity());
   EXPECT_DOUBLE_EQ(s.cv, 0);
-  EXPECT_FALSE(s.noisy);
 }
 
-TEST(Stats, IntervalBracketsTheMedianAndIsReproducible) {
+// Three rounds: the interval is the t interval on the logs, not the [min, max] that a percentile
+// bootstrap of the median gives at n = 3 (about 75% coverage).
+TEST(Stats, ThreeRoundsGetAStudentTIntervalWiderThanTheirRange) {
+  Summary s = Summarize({100, 110, 121});
+  EXPECT_NEAR(s.estimate.value, 110, 1e-9);  // geometric mean
+  EXPECT_DOUBLE_EQ(s.median, 110);
+  ASSERT_TRUE(s.estimate.low && s.estimate.high);
+  const double half = 4.3026527297494638523 * std::log(1.1) / std::sqrt(3.0);
+  EXPECT_NEAR(*s.estimate.low, 110 * std::exp(-half), 1e-7);
+  EXPECT_NEAR(*s.estimate.high, 110 * std::exp(half), 1e-7);
+  EXPECT_LT(*s.estimate.low, 100);
+  EXPECT_GT(*s.estimate.high, 121);
+}
+
+TEST(Stats, IsReproducible) {
   std::vector<double> values = {100, 103, 98, 101, 99, 102, 97};
-  Summary a = Summarize(values), b = Summarize(values);
-  EXPECT_DOUBLE_EQ(a.median, 100);
-  EXPECT_LE(a.ci_low, a.median);
-  EXPECT_GE(a.ci_high, a.median);
-  EXPECT_GE(a.ci_low, 97);
-  EXPECT_LE(a.ci_high, 103);
-  EXPECT_DOUBLE_EQ(a.ci_low, b.ci_low);
-  EXPECT_DOUBLE_EQ(a.ci_high, b.ci_high);
+  EXPECT_EQ(ToJson(Summarize(values)), ToJson(Summarize(values)));
 }
 
-TEST(Stats, CoefficientOfVariationFlagsNoise) {
-  Summary quiet = Summarize({100, 101, 99});
-  EXPECT_NEAR(quiet.cv, 0.01, 1e-9);
-  EXPECT_FALSE(quiet.noisy);
-  Summary noisy = Summarize({80, 100, 120});
-  EXPECT_NEAR(noisy.cv, 0.2, 1e-9);
-  EXPECT_TRUE(noisy.noisy);
+TEST(Stats, CoefficientOfVariation) {
+  EXPECT_NEAR(Summarize({100, 101, 99}).cv, 0.01, 1e-9);
+  EXPECT_NEAR(Summarize({80, 100, 120}).cv, 0.2, 1e-9);
 }
 
-TEST(Stats, JsonHasTheDocumentedFields) {
+// A metric that is 0 in some round (error_ratio, a missing figure) uses the arithmetic mean.
+TEST(Stats, ZerosFallBackToTheArithmeticMean) {
+  Summary s = Summarize({0, 0.5, 1});
+  EXPECT_DOUBLE_EQ(s.estimate.value, 0.5);
+  EXPECT_FALSE(s.estimate.log_scale);
+  ASSERT_TRUE(s.estimate.low.has_value());
+  EXPECT_LT(*s.estimate.low, 0);
+}
+
+TEST(Stats, JsonHasExactlyTheDocumentedFields) {
   nlohmann::json j = ToJson(Summarize({1, 2, 3}));
-  for (const char* key : {"n", "median", "ci95", "cv", "noisy", "values"})
+  EXPECT_EQ(j.size(), 7u) << j.dump();
+  for (const char* key : {"n", "estimate", "ci95", "half_width_pct", "median", "cv", "values"})
     EXPECT_TRUE(j.contains(key)) << key;
-  EXPECT_EQ(j["ci95"].size(), 2u);
+  EXPECT_EQ(j["n"], 3);
+  EXPECT_NEAR(j["estimate"].get<double>(), std::cbrt(6.0), 1e-12);
+  EXPECT_EQ(j["median"], 2.0);
+  ASSERT_EQ(j["ci95"].size(), 2u);
+  EXPECT_TRUE(j["half_width_pct"].is_number());
+  EXPECT_EQ(j["values"], nlohmann::json::array({1.0, 2.0, 3.0}));
+  EXPECT_FALSE(j.contains("noisy"));
 }
 
 }  // namespace

@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
 #include "common/error.h"
 #include "common/paths.h"
 #include "suite/matrix.h"
+#include "suite/schedule.h"
 
 namespace fwbench::suite {
 namespace {
@@ -117,26 +123,105 @@ TEST(Matrix, ExpandsEveryCombinationWithStableIds) {
   EXPECT_EQ(cells[0].id, "flask/minimal/embedded/sqlite/json/closed-c8");
 }
 
-TEST(Matrix, InterleavesFrameworksAndRotatesWhoGoesFirst) {
+TEST(Matrix, GroupsHoldEveryAppOfOneServerDbRouteAndLevel) {
   Suite s = ParseSuite(kGood, "good.json");
   auto cells = ExpandCells(s);
-  auto blocks = PlanBlocks(s, cells);
-  ASSERT_EQ(blocks.size(), 3u * 2);  // rounds x servers
-  EXPECT_EQ(blocks[0].round, 1);
-  EXPECT_EQ(blocks.back().round, 3);
-  const Block& b = blocks[0];
-  ASSERT_EQ(b.cells.size(), 2u * 3 * 3);
-  for (size_t i = 0; i + 1 < b.cells.size(); i += 2) {
-    const CellSpec &x = cells[b.cells[i]], &y = cells[b.cells[i + 1]];
-    EXPECT_NE(x.framework, y.framework);  // each level runs both frameworks back to back
-    EXPECT_EQ(x.route, y.route);
-    EXPECT_EQ(x.level, y.level);
-  }
-  EXPECT_NE(cells[b.cells[0]].framework, cells[b.cells[2]].framework);  // first one rotates
+  auto groups = GroupCells(cells);
+  ASSERT_EQ(groups.size(), 2u * 3 * 3);  // servers x routes x levels
+  EXPECT_EQ(groups[0].key, "embedded/sqlite/json/closed-c8");
   std::set<size_t> all;
-  for (const Block& block : blocks)
-    if (block.round == 1) all.insert(block.cells.begin(), block.cells.end());
+  for (const Group& g : groups) {
+    ASSERT_EQ(g.cells.size(), 2u);  // flask and django
+    const CellSpec &x = cells[g.cells[0]], &y = cells[g.cells[1]];
+    EXPECT_NE(x.framework, y.framework);
+    EXPECT_EQ(x.group, g.key);
+    EXPECT_EQ(y.group, g.key);
+    EXPECT_EQ(x.server, g.server);
+    all.insert(g.cells.begin(), g.cells.end());
+  }
   EXPECT_EQ(all.size(), cells.size());
+}
+
+TEST(Schedule, EverySubroundGivesEachAppOneEqualSliceInAFreshOrder) {
+  SplitMix64 rng{42};
+  const int subrounds = 200;
+  auto slices = PlanSlices("slices", 3, subrounds, 0.5, rng);
+  ASSERT_EQ(slices.size(), 3u * subrounds);
+  std::map<std::vector<int>, int> orders;
+  double t = 0;
+  for (int r = 0; r < subrounds; ++r) {
+    std::vector<int> order;
+    for (int k = 0; k < 3; ++k) {
+      const auto& slice = slices[r * 3 + k];
+      EXPECT_DOUBLE_EQ(slice.start_s, t);       // back to back
+      EXPECT_DOUBLE_EQ(slice.duration_s, 0.5);  // equal measured time per app
+      EXPECT_EQ(__builtin_popcountll(slice.active), 1);
+      order.push_back(__builtin_ctzll(slice.active));
+      EXPECT_EQ(SubroundOf("slices", 3, r * 3 + k), r);
+      t += 0.5;
+    }
+    std::vector<int> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(sorted, (std::vector<int>{0, 1, 2}));  // each app exactly once
+    ++orders[order];
+  }
+  ASSERT_EQ(orders.size(), 6u);  // all 3! orders occur
+  for (const auto& [order, count] : orders) {
+    EXPECT_GT(count, 15);  // about 200/6 each; a fixed rotation would give 0 for three
+  }
+}
+
+TEST(Schedule, DuetRunsEveryAppInEverySlice) {
+  SplitMix64 rng{1};
+  auto slices = PlanSlices("duet", 2, 4, 0.25, rng);
+  ASSERT_EQ(slices.size(), 4u);
+  for (const auto& s : slices) EXPECT_EQ(s.active, 3u);
+  EXPECT_DOUBLE_EQ(slices[3].start_s, 0.75);
+}
+
+TEST(Schedule, TrendIsTheFittedChangeAcrossTheWindowWithItsError) {
+  EXPECT_TRUE(std::isinf(FitTrend({100, 100}).change_pct));  // too short to judge
+  EXPECT_FALSE(FitTrend({100, 100}).Steady(3));
+  Trend flat = FitTrend({100, 100, 100, 100});
+  EXPECT_NEAR(flat.change_pct, 0, 1e-9);
+  EXPECT_TRUE(flat.Steady(3));
+  Trend rising = FitTrend({90, 100, 110, 120});  // a clean ramp: no noise to hide in
+  EXPECT_NEAR(rising.change_pct, 30.0 / 105 * 100, 1e-9);
+  EXPECT_NEAR(rising.se_pct, 0, 1e-9);
+  EXPECT_FALSE(rising.Steady(3));
+  EXPECT_NEAR(FitTrend({1, 1, 1, 120, 110, 100, 90}).change_pct, -30.0 / 105 * 100, 1e-9);
+  Trend noisy = FitTrend({100, 130, 85, 125});  // a change smaller than its own error
+  EXPECT_GT(std::fabs(noisy.change_pct), 3);
+  EXPECT_TRUE(noisy.Steady(3));
+  EXPECT_TRUE(std::isinf(FitTrend({0, 0, 0, 0}).change_pct));
+}
+
+TEST(SuiteFile, PairedFieldsAndTheirErrors) {
+  Suite defaults = ParseSuite(kGood, "good.json");
+  EXPECT_EQ(defaults.paired.mode, "slices");
+  EXPECT_DOUBLE_EQ(defaults.paired.target_pct, 3);
+  EXPECT_EQ(defaults.paired.Slices(defaults.duration_s), 4);  // 2 s of 0.5 s slices
+  Suite s = ParseSuite(Replace(kGood, "\"repetitions\": 3",
+                               "\"repetitions\": 3, \"paired\": {\"mode\": \"duet\", "
+                               "\"slice_s\": 0.25, \"target_pct\": 2, \"budget_s\": 60, "
+                               "\"max_rounds\": 8}"),
+                       "good.json");
+  EXPECT_EQ(s.paired.mode, "duet");
+  EXPECT_EQ(s.paired.Slices(s.duration_s), 8);
+  EXPECT_DOUBLE_EQ(s.paired.budget_s, 60);
+  EXPECT_EQ(s.paired.max_rounds, 8);
+  for (const char* bad :
+       {"{\"target_pct\": -1}", "{\"target_pct\": \"3\"}", "{\"target_pct\": 500}"}) {
+    std::string e = ErrorOf(Replace(kGood, "\"repetitions\": 3",
+                                    std::string("\"repetitions\": 3, \"paired\": ") + bad));
+    EXPECT_NE(e.find("paired.target_pct"), std::string::npos) << e;
+  }
+  std::string e = ErrorOf(
+      Replace(kGood, "\"repetitions\": 3", "\"repetitions\": 3, \"paired\": {\"budget_s\": -5}"));
+  EXPECT_NE(e.find("paired.budget_s"), std::string::npos) << e;
+  e = ErrorOf(
+      Replace(kGood, "\"repetitions\": 3", "\"repetitions\": 3, \"paired\": {\"mode\": \"solo\"}"));
+  EXPECT_NE(e.find("paired.mode"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+#include "suite/comparisons.h"
+
+#include <map>
+
+#include "common/paired_stats.h"
+
+namespace fwbench::suite {
+namespace {
+
+using nlohmann::json;
+
+const char* const kMetrics[][2] = {
+    {"rps", "/load/overall/rps"},
+    {"cpu_us_per_request", "/server/cpu_us_per_request"},
+    {"p50_us", "/load/overall/latency/corrected/p50_us"},
+    {"p99_us", "/load/overall/latency/corrected/p99_us"},
+    {"rss_peak_bytes_per_worker", "/server/rss_peak_bytes_per_worker"}};
+
+// round -> value of the metric at `pointer`, for rounds where it is a positive number.
+std::map<int, double> ByRound(const json& cell, const json::json_pointer& pointer) {
+  std::map<int, double> out;
+  for (const auto& rep : cell.value("repetitions", json::array())) {
+    if (!rep.contains(pointer) || !rep.at(pointer).is_number()) continue;
+    const double v = rep.at(pointer).get<double>();
+    if (v > 0) out[rep.value("round", 0)] = v;
+  }
+  return out;
+}
+
+json Compare(const json& a, const json& b, const Paired& paired) {
+  // At a fixed rate both apps serve the same req/s: the cost of serving it is the comparison.
+  const bool cpu = paired.mode == "duet" || a.value("model", "") == "open";
+  const std::string primary = cpu ? "cpu_us_per_request" : "rps";
+  json c = {{"id", a["framework"].get<std::string>() + "~" + b["framework"].get<std::string>() +
+                       "/" + a["profile"].get<std::string>() + "/" + GroupOf(a)},
+            {"a", a["id"]},
+            {"b", b["id"]},
+            {"framework_a", a["framework"]},
+            {"framework_b", b["framework"]}};
+  for (const char* key : {"profile", "server", "db", "route", "model", "concurrency", "rate"})
+    c[key] = a.value(key, json());
+  c["mode"] = paired.mode;
+  c["primary"] = primary;
+  json metrics = json::object();
+  int rounds = 0;
+  for (const auto& [name, path] : kMetrics) {
+    const json::json_pointer pointer(path);
+    const auto va = ByRound(a, pointer), vb = ByRound(b, pointer);
+    std::vector<double> ratios;
+    for (const auto& [round, x] : va)
+      if (auto it = vb.find(round); it != vb.end()) ratios.push_back(x / it->second);
+    if (ratios.empty()) continue;
+    metrics[name] = stats::ToJson(stats::AcrossRounds(ratios), "ratio");
+    if (name == primary) rounds = static_cast<int>(ratios.size());
+  }
+  if (!metrics.contains(primary)) return nullptr;
+  const json& half = metrics[primary]["half_width_pct"];
+  const bool reached = half.is_number() && half.get<double>() <= paired.target_pct;
+  c["metrics"] = std::move(metrics);
+  c["target_pct"] = paired.target_pct;
+  c["reached"] = reached;
+  c["noisy"] = !reached;
+  c["rounds"] = rounds;
+  return c;
+}
+
+}  // namespace
+
+std::string GroupOf(const json& cell) {
+  if (cell.contains("group") && cell["group"].is_string()) return cell["group"];
+  const std::string level = cell.value("model", "") == "closed"
+                                ? "closed-c" + std::to_string(cell.value("concurrency", 0))
+                                : "open-r" + json(cell.value("rate", 0.0)).dump();
+  return cell.value("server", "") + "/" + cell.value("db", "") + "/" + cell.value("route", "") +
+         "/" + level;
+}
+
+json BuildComparisons(const json& cells, const std::vector<std::string>& frameworks,
+                      const Paired& paired) {
+  // (profile, group) -> framework -> cell
+  std::map<std::pair<std::string, std::string>, std::map<std::string, const json*>> groups;
+  for (const auto& cell : cells)
+    groups[{cell.value("profile", ""), GroupOf(cell)}][cell.value("framework", "")] = &cell;
+  json out = json::array();
+  for (const auto& [key, by_framework] : groups)
+    for (size_t i = 0; i < frameworks.size(); ++i)
+      for (size_t j = i + 1; j < frameworks.size(); ++j) {
+        auto a = by_framework.find(frameworks[i]), b = by_framework.find(frameworks[j]);
+        if (a == by_framework.end() || b == by_framework.end()) continue;
+        json c = Compare(*a->second, *b->second, paired);
+        if (!c.is_null()) out.push_back(std::move(c));
+      }
+  return out;
+}
+
+std::vector<std::string> CellsShortOfTarget(const json& comparisons) {
+  std::vector<std::string> ids;
+  for (const auto& c : comparisons)
+    if (!c.value("reached", false)) {
+      ids.push_back(c["a"]);
+      ids.push_back(c["b"]);
+    }
+  return ids;
+}
+
+}  // namespace fwbench::suite

@@ -1,0 +1,28 @@
+#pragma once
+// The comparisons of a results file (results/SCHEMA.md, fwbench.results/2): per group and
+// profile, every pair of frameworks, a/b ratios per round and across rounds.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "suite/suite.h"
+
+namespace fwbench::suite {
+
+// "embedded/sqlite/json/closed-c32": what the apps measured together share.
+std::string GroupOf(const nlohmann::json& cell);
+
+// Builds the "comparisons" array from `cells` (results cells with repetitions): a before b in
+// `frameworks`, same profile and group, both with at least one round. Rounds pair by their
+// "round" number; a round only one side has is left out. Each metric's per-round ratio is
+// a/b of that round's values; across rounds, stats::AcrossRounds. `primary` is rps for a
+// closed-model level in mode "slices", else cpu_us_per_request (in a duet the apps share the
+// CPUs, and at an open-model rate both serve the same req/s); `reached` when the primary's
+// half-width <= target.
+nlohmann::json BuildComparisons(const nlohmann::json& cells,
+                                const std::vector<std::string>& frameworks, const Paired& paired);
+
+// The ids of cells in a comparison of `comparisons` that has not reached its target.
+std::vector<std::string> CellsShortOfTarget(const nlohmann::json& comparisons);
+
+}  // namespace fwbench::suite

@@ -1,0 +1,44 @@
+#pragma once
+// CPU of each app's process tree in each slice of a paired session: a thread that wakes at
+// every slice boundary and reads /proc for every app.
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "load/load.h"
+
+namespace fwbench::suite {
+
+class SliceCpu {
+ public:
+  // Samples the trees rooted at `roots` at zero_ns + each slice's start and at the last end
+  // (steady clock, ns), until Finish() or `stop`.
+  SliceCpu(std::vector<pid_t> roots, const std::vector<load::SliceSpec>& slices, int64_t zero_ns,
+           const std::atomic<bool>& stop);
+  ~SliceCpu();
+  SliceCpu(const SliceCpu&) = delete;
+  SliceCpu& operator=(const SliceCpu&) = delete;
+
+  // Joins the thread; then [app][slice]: CPU seconds of that app's tree in the slice, its
+  // tail after the slice included in the next one (0 where a boundary was missed, e.g. after
+  // a stop).
+  std::vector<std::vector<double>> Finish();
+
+ private:
+  void Loop();
+  std::vector<pid_t> roots_;
+  std::vector<int64_t> boundaries_;  // steady ns: slice starts, then the last end
+  const std::atomic<bool>& stop_;
+  std::vector<std::vector<double>> totals_;  // [boundary][app]: tree CPU seconds, -1 missed
+  std::thread thread_;
+};
+
+// Seconds on CPU of a process tree's live threads, from schedstat (nanoseconds, so a 0.25 s
+// slice is not rounded to 10 ms ticks); user+sys ticks when schedstat is unavailable. -1 when
+// the root is gone.
+double TreeCpuSeconds(pid_t root);
+
+}  // namespace fwbench::suite
