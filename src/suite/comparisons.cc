@@ -66,14 +66,7 @@ json Compare(const json& a, const json& b, const Paired& paired) {
 
 }  // namespace
 
-std::string GroupOf(const json& cell) {
-  if (cell.contains("group") && cell["group"].is_string()) return cell["group"];
-  const std::string level = cell.value("model", "") == "closed"
-                                ? "closed-c" + std::to_string(cell.value("concurrency", 0))
-                                : "open-r" + json(cell.value("rate", 0.0)).dump();
-  return cell.value("server", "") + "/" + cell.value("db", "") + "/" + cell.value("route", "") +
-         "/" + level;
-}
+std::string GroupOf(const json& cell) { return cell.value("group", ""); }
 
 json BuildComparisons(const json& cells, const std::vector<std::string>& frameworks,
                       const Paired& paired) {

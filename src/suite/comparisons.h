@@ -9,7 +9,7 @@
 
 namespace fwbench::suite {
 
-// "embedded/sqlite/json/closed-c32": what the apps measured together share.
+// The cell's "group" ("embedded/sqlite/json/closed-c32"): what the apps measured together share.
 std::string GroupOf(const nlohmann::json& cell);
 
 // Builds the "comparisons" array from `cells` (results cells with repetitions): a before b in
