@@ -200,7 +200,15 @@ std::string EstimatesNote(const ResultsSet& results) {
             "range)."
           : "Per cell: the geometric mean over rounds with its [95% CI] (Student t on the logs "
             "of the per-round values).";
-  return per_cell +
+  bool duet = false;
+  for (const auto& c : results.comparisons) duet = duet || c.mode == "duet";
+  const std::string shared =
+      duet ? " Duet mode: the apps of a group were loaded at the same time on the same server "
+             "CPUs, so a cell's req/s and latency are those of an app sharing its CPUs with the "
+             "other apps of its group (about half of what it serves alone beside one other); "
+             "CPU per request is the cost figure, and the comparisons are made on it."
+           : "";
+  return per_cell + shared +
          " Throughput is the closed-loop peak (its concurrency in the c column); CPU and RSS are "
          "measured at that peak; latency is from the open-loop run at the rate shown "
          "(coordinated-omission corrected); where the server fell below 95% of that rate it is "
@@ -217,7 +225,8 @@ std::string RatiosNote(const ResultsSet& results) {
                 "repetitions by round (they ran one after another, not interleaved)"
               : "; the apps of a group were measured interleaved") +
          ". req/s above 1 and the others below 1 favour a. A comparison is noisy, marked ⚠ on "
-         "its primary metric (req/s unless the runner says otherwise), when that interval's "
+         "its primary metric (CPU per request in a duet and at an open-loop rate, else req/s), "
+         "when that interval's "
          "half-width exceeds the target: the target column says whether it was reached, rounds "
          "how many rounds there were. RSS and cold start are ratios of the two cells' "
          "estimates, without an interval.";
