@@ -1,5 +1,6 @@
 #include "suite/runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -203,13 +204,15 @@ json HostCheckMeta(const HostCheck& check, const HostGate& gate) {
 }
 
 // Does `cell` get measured in `round`? Every cell until it has suite.repetitions rounds;
-// after that only the cells of comparisons short of their target (`short_of_target`).
+// after that only the cells of groups with a comparison short of its target
+// (`short_groups`): every pending app of such a group, so that a round always loads the same
+// apps together (in a duet, how many apps share the CPUs changes what each costs).
 bool Pending(ResultsFile& results, const CellSpec& cell, int round, int min_rounds,
-             const std::set<std::string>& short_of_target) {
+             const std::set<std::string>& short_groups) {
   const std::string status = results.Cell(cell.id)["status"];
   if (status == "failed" || status == "excluded") return false;
   if (results.RepetitionsDone(cell.id) >= round) return false;
-  return round <= min_rounds || short_of_target.count(cell.id);
+  return round <= min_rounds || short_groups.count(cell.group);
 }
 
 json PairedMeta(const Suite& suite, uint64_t seed) {
@@ -251,12 +254,12 @@ std::vector<std::vector<const Group*>> Blocks(const std::vector<Group>& groups, 
 
 // Runs every pending cell of `group` in `round` together. Returns false when interrupted.
 bool RunGroup(RunContext& ctx, ResultsFile& results, HostGate& gate, BlockServers& servers,
-              const Group& group, int round, const std::set<std::string>& short_of_target,
+              const Group& group, int round, const std::set<std::string>& short_groups,
               Progress& progress) {
   std::vector<GroupApp> apps;
   for (size_t index : group.cells) {
     const CellSpec& cell = ctx.cells[index];
-    if (!Pending(results, cell, round, ctx.suite.repetitions, short_of_target)) continue;
+    if (!Pending(results, cell, round, ctx.suite.repetitions, short_groups)) continue;
     std::string reason;
     bool excluded = false;
     launch::Server* server = servers.Get(cell, reason, excluded);
@@ -393,18 +396,20 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
   for (int round = 1; round <= suite.paired.max_rounds && !stop; ++round) {
     const bool extra = round > suite.repetitions;
     if (extra && !budget_left()) break;
-    std::set<std::string> short_of_target;
+    std::set<std::string> short_groups;
     if (extra) {
       const auto ids = CellsShortOfTarget(results.Document()["comparisons"]);
-      short_of_target.insert(ids.begin(), ids.end());
-      if (short_of_target.empty()) break;
+      for (const CellSpec& cell : ctx.cells)
+        if (std::find(ids.begin(), ids.end(), cell.id) != ids.end())
+          short_groups.insert(cell.group);
+      if (short_groups.empty()) break;
     }
     bool interrupted = false;
     for (const auto& block : Blocks(groups, ctx.rng)) {
       BlockServers servers(ctx, dbs, round, progress);
       for (const Group* group : block) {
         if (stop || (extra && !budget_left())) break;
-        if (!RunGroup(ctx, results, gate, servers, *group, round, short_of_target, progress)) {
+        if (!RunGroup(ctx, results, gate, servers, *group, round, short_groups, progress)) {
           interrupted = true;
           break;
         }

@@ -372,6 +372,36 @@ TEST_F(RunnerTest, RoundsAreAddedOnlyWhileAComparisonMissesItsTargetAndTheBudget
   EXPECT_EQ(run(0, wobbly)["rounds"], 2);
 }
 
+// With two profiles, one comparison of the group reaching its target does not drop its apps
+// from the added rounds: a round always loads the same apps together.
+TEST_F(RunnerTest, AddedRoundsLoadEveryAppOfTheGroup) {
+  auto calls = std::make_shared<int>(0);
+  // Targets in group order: fa/minimal, fa/standard, fb/minimal, fb/standard.
+  auto per_slice = [](size_t t, int call) -> long {
+    if (t == 0 || t == 1) return 100;
+    if (t == 2) return 50;      // minimal: exactly 2:1, reached at once
+    return call % 2 ? 50 : 60;  // standard: never within 1%
+  };
+  auto session = [calls, per_slice](const load::SessionOptions& o, const std::atomic<bool>&) {
+    return SyntheticSession(o, per_slice, o.zero_ns ? ++*calls : 0);
+  };
+  json extra = {{"profiles", {"minimal", "standard"}},
+                {"paired",
+                 {{"slice_s", 0.1},
+                  {"warmup_max_s", 0.2},
+                  {"target_pct", 1},
+                  {"max_rounds", 4},
+                  {"budget_s", 600}}}};
+  RunSuite(MakeSuite(R"(["tiny"])", 2, 0.2, extra), Options(), session, Pass, stop_);
+  json results = Results();
+  for (const auto& cell : results["cells"]) EXPECT_EQ(cell["repetitions"].size(), 4u) << cell["id"];
+  ASSERT_EQ(results["comparisons"].size(), 2u);
+  for (const auto& c : results["comparisons"]) {
+    EXPECT_EQ(c["rounds"], 4);
+    EXPECT_EQ(c["reached"], c["profile"] == "minimal") << c["id"];
+  }
+}
+
 // Host probes: 10 (quiet) except the calls listed as slow (1), counted from 1.
 std::function<double()> ProbeSlowAt(std::set<int> slow_calls) {
   auto calls = std::make_shared<int>(0);
