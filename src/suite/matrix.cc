@@ -16,6 +16,7 @@ std::vector<CellSpec> ExpandCells(const Suite& suite) {
         for (const auto& db : suite.databases)
           for (size_t route = 0; route < suite.routes.size(); ++route)
             for (size_t level = 0; level < suite.levels.size(); ++level) {
+              if (!suite.routes[route].MeasuredOn(db)) continue;
               CellSpec cell{"", framework, profile, server, db, route, level, ""};
               const std::string tail = suite.routes[route].name + "/" + suite.levels[level].Label();
               cell.id = cell.GroupKey() + "/" + tail;

@@ -80,12 +80,20 @@ class Reader {
 
   std::vector<std::string> Names(const json& object, const std::string& key,
                                  const std::set<std::string>& allowed = {}) const {
-    if (!object.contains(key)) Fail(key, "missing field", "add a non-empty list of names");
+    return NamesAt(object, "", key, allowed);
+  }
+
+  // Names() for a list inside the object at `field` ("" is the top level).
+  std::vector<std::string> NamesAt(const json& object, const std::string& field,
+                                   const std::string& key,
+                                   const std::set<std::string>& allowed = {}) const {
+    const std::string at = Join(field, key);
+    if (!object.contains(key)) Fail(at, "missing field", "add a non-empty list of names");
     const json& value = object[key];
-    if (!value.is_array() || value.empty()) Fail(key, "must be a non-empty list of names");
+    if (!value.is_array() || value.empty()) Fail(at, "must be a non-empty list of names");
     std::vector<std::string> out;
     for (size_t i = 0; i < value.size(); ++i) {
-      std::string path = key + "[" + std::to_string(i) + "]";
+      std::string path = at + "[" + std::to_string(i) + "]";
       if (!value[i].is_string()) Fail(path, "must be a string (got " + value[i].dump() + ")");
       std::string name = value[i].get<std::string>();
       if (!allowed.empty() && !allowed.count(name)) {
@@ -181,8 +189,10 @@ Route ParseRoute(const Reader& r, const json& spec, const std::string& field) {
     return route;
   }
   if (!spec.is_object()) r.Fail(field, "must be a route name or an object");
-  r.OnlyKnown(spec, field, {"name", "method", "path", "params", "body", "headers", "mix"});
+  r.OnlyKnown(spec, field,
+              {"name", "method", "path", "params", "body", "headers", "mix", "databases"});
   route.name = r.String(spec, field, "name", "");
+  if (spec.contains("databases")) route.databases = r.NamesAt(spec, field, "databases");
   if (route.name.empty()) r.Fail(Reader::Join(field, "name"), "missing route name");
   if (route.name.find('/') != std::string::npos)
     r.Fail(Reader::Join(field, "name"), "must not contain '/' (it is part of cell ids)");
@@ -196,6 +206,7 @@ Route ParseRoute(const Reader& r, const json& spec, const std::string& field) {
   } else {
     json single = spec;
     single.erase("name");
+    single.erase("databases");
     if (!single.contains("path")) single["path"] = "/" + route.name;
     route.requests.push_back(ParseRequest(r, single, field));
   }
@@ -282,6 +293,10 @@ void ParsePaired(const Reader& r, const json& doc, Suite& suite) {
 
 }  // namespace
 
+bool Route::MeasuredOn(const std::string& db) const {
+  return databases.empty() || std::find(databases.begin(), databases.end(), db) != databases.end();
+}
+
 int Paired::Slices(double duration_s) const {
   return std::max(1, static_cast<int>(duration_s / slice_s + 0.5));
 }
@@ -328,6 +343,11 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
     for (size_t j = 0; j < i; ++j)
       if (suite.routes[j].name == suite.routes[i].name)
         r.Fail("routes[" + std::to_string(i) + "]", "route name listed twice");
+    for (const auto& db : suite.routes[i].databases)
+      if (std::find(suite.databases.begin(), suite.databases.end(), db) == suite.databases.end())
+        r.Fail("routes[" + std::to_string(i) + "].databases",
+               "\"" + db + "\" is not one of the suite's databases",
+               "list only databases the top-level \"databases\" names");
   }
   ParseLoad(r, doc, suite);
   suite.workers = r.Integer(doc, "", "workers", 1, 1);

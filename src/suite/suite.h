@@ -14,6 +14,10 @@ struct Route {
   std::string name;                         // a contract route name or a mix name
   std::vector<load::RequestSpec> requests;  // one, or the weighted mix
   nlohmann::json source;                    // as written
+  // The databases this route is measured on: a subset of the suite's; empty is all of them.
+  // A route that never touches the database (e.g. /json) needs only one.
+  std::vector<std::string> databases;
+  bool MeasuredOn(const std::string& db) const;
 };
 
 struct LoadLevel {

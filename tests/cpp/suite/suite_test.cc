@@ -123,6 +123,28 @@ TEST(Matrix, ExpandsEveryCombinationWithStableIds) {
   EXPECT_EQ(cells[0].id, "flask/minimal/embedded/sqlite/json/closed-c8");
 }
 
+TEST(Matrix, ARouteWithDatabasesIsMeasuredOnlyOnThose) {
+  std::string text =
+      Replace(kGood, "\"databases\": [\"sqlite\"]", "\"databases\": [\"sqlite\", \"postgres\"]");
+  text = Replace(text, "\"routes\": [\"json\",",
+                 "\"routes\": [{\"name\": \"json\", \"databases\": [\"sqlite\"]},");
+  Suite s = ParseSuite(text, "good.json");
+  ASSERT_EQ(s.routes[0].databases, std::vector<std::string>{"sqlite"});
+  EXPECT_EQ(s.routes[0].requests.at(0).path, "/json");
+  auto cells = ExpandCells(s);
+  // json: 1 database; q and mix: 2 databases.
+  EXPECT_EQ(cells.size(), 2u * 1 * 2 * (1 + 2 + 2) * 3);
+  for (const CellSpec& c : cells) EXPECT_FALSE(c.route == 0 && c.db == "postgres") << c.id;
+}
+
+TEST(SuiteFile, ARouteDatabaseOutsideTheSuitesIsRejectedByField) {
+  std::string text = Replace(kGood, "\"routes\": [\"json\",",
+                             "\"routes\": [{\"name\": \"json\", \"databases\": [\"postgres\"]},");
+  std::string e = ErrorOf(text);
+  EXPECT_NE(e.find("routes[0].databases"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"postgres\" is not one of the suite's databases"), std::string::npos) << e;
+}
+
 TEST(Matrix, GroupsHoldEveryAppOfOneServerDbRouteAndLevel) {
   Suite s = ParseSuite(kGood, "good.json");
   auto cells = ExpandCells(s);
