@@ -230,17 +230,22 @@ BurstOutcome RunBurst(const std::string& base_url, const HttpRequest& request, i
       std::lock_guard<std::mutex> lock(error_mutex);
       if (outcome.first_error.empty()) outcome.first_error = what;
     };
-    HttpClient client(base_url);
-    for (int i = 0; i < per_client; ++i) {
-      ++sent;
-      try {
-        int status = client.Send(request).status;
-        if (status != expect_status) {
-          note("status " + std::to_string(status) + ", expected " + std::to_string(expect_status));
+    try {  // an exception must not leave the thread: it would end the process
+      HttpClient client(base_url);
+      for (int i = 0; i < per_client; ++i) {
+        ++sent;
+        try {
+          int status = client.Send(request).status;
+          if (status != expect_status) {
+            note("status " + std::to_string(status) + ", expected " +
+                 std::to_string(expect_status));
+          }
+        } catch (const Error& e) {
+          note(e.what());
         }
-      } catch (const Error& e) {
-        note(e.what());
       }
+    } catch (const std::exception& e) {
+      note(e.what());
     }
   };
   std::vector<std::thread> threads;

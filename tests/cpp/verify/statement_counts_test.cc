@@ -127,6 +127,15 @@ TEST(ReadStatementCounts, RejectsAMissingCaseAndAMissingSection) {
   EXPECT_THROW(ReadStatementCounts(contract), Error);
 }
 
+TEST(RunBurst, CountsEveryRequestThatGotNoAnswer) {
+  HttpRequest request;
+  request.target = "/db";
+  BurstOutcome burst = RunBurst("http://127.0.0.1:1", request, 200, 2, 3);
+  EXPECT_EQ(burst.sent, 6);
+  EXPECT_EQ(burst.failed, 6);
+  EXPECT_NE(burst.first_error.find("127.0.0.1:1"), std::string::npos) << burst.first_error;
+}
+
 TEST(CheckStatementCounts, SaysPlainlyWhenItCannotCount) {
   json contract = LoadContract(DefaultContractPath());
   Options sqlite;
