@@ -4,8 +4,9 @@
   dbtool.py init   --url DATABASE_URL          drop/recreate world and fortune, seed them
   dbtool.py worlds --url DATABASE_URL --ids 1,2,3   print {"1": randomnumber, ...} as JSON
   dbtool.py stats-reset --url POSTGRESQL_URL   zero pg_stat_statements (fwbench verify's counts)
-  dbtool.py stats-read  --url POSTGRESQL_URL   print this database's statement statistics as JSON:
-                                               {"statements": [{"query", "calls", "rows"}, ...]}
+  dbtool.py stats-read  --url POSTGRESQL_URL [--reset]   print this database's statement
+                  statistics as JSON, {"statements": [{"query", "calls", "rows"}, ...]}; --reset
+                  zeroes them after reading (one process where verify would need two)
 
 DATABASE_URL: sqlite:////abs/path.db or postgresql://user@127.0.0.1:PORT/dbname.
 The 12 fortunes come from contract.json; World gets 10,000 rows from a fixed seed, so every
@@ -125,26 +126,33 @@ def _stats_connection(url: str):
     return conn
 
 
-def stats_reset(url: str) -> None:
+THIS_DB = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+
+
+def _reset(conn) -> None:
     """Zeroes the statement statistics of this database only (all users, all statements), so
     other databases of the same server keep theirs."""
+    conn.execute(f"SELECT pg_stat_statements_reset(0, {THIS_DB}, 0)")
+
+
+def stats_reset(url: str) -> None:
     conn = _stats_connection(url)
     try:
-        conn.execute("SELECT pg_stat_statements_reset(0, "
-                     "(SELECT oid FROM pg_database WHERE datname = current_database()), 0)")
+        _reset(conn)
     finally:
         conn.close()
 
 
-def stats_read(url: str) -> list:
+def stats_read(url: str, reset: bool = False) -> list:
     """[{"query", "calls", "rows"}] for every statement run in this database since the reset,
-    top-level statements only (pg_stat_statements.track = top, the default)."""
+    top-level statements only (pg_stat_statements.track = top, the default); `reset` zeroes
+    them afterwards."""
     conn = _stats_connection(url)
     try:
-        rows = conn.execute(
-            "SELECT query, calls, rows FROM pg_stat_statements WHERE dbid = "
-            "(SELECT oid FROM pg_database WHERE datname = current_database()) "
-            "ORDER BY query").fetchall()
+        rows = conn.execute("SELECT query, calls, rows FROM pg_stat_statements "
+                            f"WHERE dbid = {THIS_DB} ORDER BY query").fetchall()
+        if reset:
+            _reset(conn)
     finally:
         conn.close()
     return [{"query": query, "calls": int(calls), "rows": int(n)} for query, calls, n in rows]
@@ -172,6 +180,7 @@ def main(argv=None) -> int:
     p_reset.add_argument("--url", required=True)
     p_read = sub.add_parser("stats-read", help="print this database's pg_stat_statements as JSON")
     p_read.add_argument("--url", required=True)
+    p_read.add_argument("--reset", action="store_true", help="zero the statistics after reading")
     args = parser.parse_args(argv)
     try:
         if args.command == "init":
@@ -182,7 +191,7 @@ def main(argv=None) -> int:
         elif args.command == "stats-reset":
             stats_reset(args.url)
         else:
-            print(json.dumps({"statements": stats_read(args.url)}))
+            print(json.dumps({"statements": stats_read(args.url, args.reset)}))
     except ConfigError as err:
         print(f"dbtool: {err}", file=sys.stderr)
         return 2

@@ -51,9 +51,10 @@ void ResetStatementStats(const std::string& database_url) {
                     "give --database-url the PostgreSQL database the app uses");
 }
 
-nlohmann::json ReadStatementStats(const std::string& database_url) {
-  std::string out = RunProcessOrThrow(DbtoolArgv("stats-read", database_url),
-                                      "reading pg_stat_statements from " + database_url,
+nlohmann::json ReadStatementStats(const std::string& database_url, bool reset_after) {
+  auto argv = DbtoolArgv("stats-read", database_url);
+  if (reset_after) argv.push_back("--reset");
+  std::string out = RunProcessOrThrow(argv, "reading pg_stat_statements from " + database_url,
                                       "give --database-url the PostgreSQL database the app uses");
   nlohmann::json parsed = nlohmann::json::parse(out, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("statements") || !parsed["statements"].is_array()) {

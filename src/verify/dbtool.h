@@ -26,9 +26,10 @@ std::map<long long, long long> ReadWorlds(const std::string& database_url,
 // missing) on failure.
 void ResetStatementStats(const std::string& database_url);
 
-// dbtool.py stats-read --url URL: {"statements": [{"query", "calls", "rows"}, ...]} for that
-// database since the last reset. Throws fwbench::Error as ResetStatementStats does, or when
-// dbtool prints something else.
-nlohmann::json ReadStatementStats(const std::string& database_url);
+// dbtool.py stats-read --url URL [--reset]: {"statements": [{"query", "calls", "rows"}, ...]}
+// for that database since the last reset; `reset_after` zeroes them after reading (one process
+// instead of two). Throws fwbench::Error as ResetStatementStats does, or when dbtool prints
+// something else.
+nlohmann::json ReadStatementStats(const std::string& database_url, bool reset_after = false);
 
 }  // namespace fwbench::verify

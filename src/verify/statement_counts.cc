@@ -115,7 +115,8 @@ std::string UncheckedReason(const std::string& database_url) {
          "DIR) to count them";
 }
 
-// Resets, bursts, reads and judges one route; returns its check and its report entry.
+// Bursts, reads (and resets for the next route) and judges one route, with the statistics
+// zeroed before; returns its check and its report entry.
 std::pair<Check, json> CheckRoute(const StatementCountsSpec& spec, const RouteStatements& route,
                                   const Options& options) {
   Check check;
@@ -124,11 +125,10 @@ std::pair<Check, json> CheckRoute(const StatementCountsSpec& spec, const RouteSt
   check.rule = "statements";
   json entry = {
       {"name", route.name}, {"route", check.route}, {"allowed", AllowedJson(route.allowed)}};
-  ResetStatementStats(options.database_url);
   BurstOutcome burst = RunBurst(options.base_url, route.request, route.expect_status, spec.clients,
                                 spec.requests_per_client);
   std::vector<StatementCount> totals =
-      TallyStatements(ReadStatementStats(options.database_url), spec.tables);
+      TallyStatements(ReadStatementStats(options.database_url, /*reset_after=*/true), spec.tables);
   entry["requests"] = burst.sent;
   entry["failed_requests"] = burst.failed;
   entry["per_request"] = CountsJson(totals, burst.sent);
@@ -265,19 +265,20 @@ StatementCheckResult CheckStatementCounts(const json& contract, const Options& o
   }
   StatementCountsSpec spec = ReadStatementCounts(contract);
   json routes = json::array();
-  for (const auto& route : spec.routes) {
-    try {
+  try {
+    ResetStatementStats(options.database_url);
+    for (const auto& route : spec.routes) {
       auto [check, entry] = CheckRoute(spec, route, options);
       result.checks.push_back(std::move(check));
       routes.push_back(std::move(entry));
-    } catch (const Error& e) {  // pg_stat_statements missing, or dbtool failed: stop counting
-      result.checks.push_back({options.database_url, "pg_stat_statements", false,
-                               std::string("statement counts cannot be taken: ") + e.what(),
-                               "statement_counts"});
-      result.report = Unchecked("pg_stat_statements could not be used at " + options.database_url +
-                                "; the statement_counts check says why");
-      return result;
     }
+  } catch (const Error& e) {  // pg_stat_statements missing, or dbtool failed: stop counting
+    result.checks.push_back({options.database_url, "pg_stat_statements", false,
+                             std::string("statement counts cannot be taken: ") + e.what(),
+                             "statement_counts"});
+    result.report = Unchecked("pg_stat_statements could not be used at " + options.database_url +
+                              "; the statement_counts check says why");
+    return result;
   }
   result.report = {{"checked", true},
                    {"clients", spec.clients},
