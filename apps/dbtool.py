@@ -3,10 +3,15 @@
 
   dbtool.py init   --url DATABASE_URL          drop/recreate world and fortune, seed them
   dbtool.py worlds --url DATABASE_URL --ids 1,2,3   print {"1": randomnumber, ...} as JSON
+  dbtool.py stats-reset --url POSTGRESQL_URL   zero pg_stat_statements (fwbench verify's counts)
+  dbtool.py stats-read  --url POSTGRESQL_URL [--reset]   print this database's statement
+                  statistics as JSON, {"statements": [{"query", "calls", "rows"}, ...]}; --reset
+                  zeroes them after reading (one process where verify would need two)
 
 DATABASE_URL: sqlite:////abs/path.db or postgresql://user@127.0.0.1:PORT/dbname.
 The 12 fortunes come from contract.json; World gets 10,000 rows from a fixed seed, so every
 database made by `init` holds the same data. Run it with the project's .venv python.
+Exit status: 2 for a bad URL, 3 when pg_stat_statements is not enabled, 1 for a DB error.
 """
 
 import argparse
@@ -90,6 +95,69 @@ def read_worlds(url: str, ids: list) -> dict:
         conn.close()
 
 
+class NoStatStatements(RuntimeError):
+    """pg_stat_statements is not usable in this database; the message says how to enable it."""
+
+
+ENABLE_STAT_STATEMENTS = (
+    "enable it: add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf, "
+    "restart PostgreSQL, then run CREATE EXTENSION pg_stat_statements in this database "
+    "(scripts/pg start DIR does both for the clusters it makes)"
+)
+
+
+def _stats_connection(url: str):
+    """An autocommit psycopg connection to a database where pg_stat_statements can be read."""
+    if parse_database_url(url)["backend"] != "postgresql":
+        raise ConfigError(f"statement statistics need PostgreSQL, not {url!r}")
+    conn, _ = connect(url)
+    conn.autocommit = True
+    installed = conn.execute(
+        "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'").fetchone()
+    if not installed:
+        conn.close()
+        raise NoStatStatements(f"the extension pg_stat_statements is not created in {url}; "
+                               + ENABLE_STAT_STATEMENTS)
+    preload = conn.execute("SHOW shared_preload_libraries").fetchone()[0]
+    if "pg_stat_statements" not in [name.strip() for name in preload.split(",")]:
+        conn.close()
+        raise NoStatStatements(f"pg_stat_statements is not in shared_preload_libraries of the "
+                               f"server at {url}; " + ENABLE_STAT_STATEMENTS)
+    return conn
+
+
+THIS_DB = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+
+
+def _reset(conn) -> None:
+    """Zeroes the statement statistics of this database only (all users, all statements), so
+    other databases of the same server keep theirs."""
+    conn.execute(f"SELECT pg_stat_statements_reset(0, {THIS_DB}, 0)")
+
+
+def stats_reset(url: str) -> None:
+    conn = _stats_connection(url)
+    try:
+        _reset(conn)
+    finally:
+        conn.close()
+
+
+def stats_read(url: str, reset: bool = False) -> list:
+    """[{"query", "calls", "rows"}] for every statement run in this database since the reset,
+    top-level statements only (pg_stat_statements.track = top, the default); `reset` zeroes
+    them afterwards."""
+    conn = _stats_connection(url)
+    try:
+        rows = conn.execute("SELECT query, calls, rows FROM pg_stat_statements "
+                            f"WHERE dbid = {THIS_DB} ORDER BY query").fetchall()
+        if reset:
+            _reset(conn)
+    finally:
+        conn.close()
+    return [{"query": query, "calls": int(calls), "rows": int(n)} for query, calls, n in rows]
+
+
 def parse_ids(text: str) -> list:
     try:
         ids = [int(part) for part in text.split(",") if part.strip()]
@@ -108,16 +176,28 @@ def main(argv=None) -> int:
     p_worlds = sub.add_parser("worlds", help='print {"id": randomnumber} for --ids as JSON')
     p_worlds.add_argument("--url", required=True)
     p_worlds.add_argument("--ids", required=True)
+    p_reset = sub.add_parser("stats-reset", help="zero pg_stat_statements for this database")
+    p_reset.add_argument("--url", required=True)
+    p_read = sub.add_parser("stats-read", help="print this database's pg_stat_statements as JSON")
+    p_read.add_argument("--url", required=True)
+    p_read.add_argument("--reset", action="store_true", help="zero the statistics after reading")
     args = parser.parse_args(argv)
     try:
         if args.command == "init":
             init(args.url)
-        else:
+        elif args.command == "worlds":
             rows = read_worlds(args.url, parse_ids(args.ids))
             print(json.dumps({str(k): v for k, v in sorted(rows.items())}))
+        elif args.command == "stats-reset":
+            stats_reset(args.url)
+        else:
+            print(json.dumps({"statements": stats_read(args.url, args.reset)}))
     except ConfigError as err:
         print(f"dbtool: {err}", file=sys.stderr)
         return 2
+    except NoStatStatements as err:
+        print(f"dbtool {args.command}: {err}", file=sys.stderr)
+        return 3
     except Exception as err:  # a DB error: say where, and how to fix
         print(f"dbtool {args.command}: {type(err).__name__}: {err} (url {args.url}); "
               "check that the database is reachable and initialised (dbtool.py init)",

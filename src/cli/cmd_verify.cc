@@ -49,7 +49,8 @@ void AddVerifyCommand(CLI::App& app) {
   cmd->add_option("--contract", args->options.contract_path,
                   "The contract file (default <root>/apps/contract.json)");
   cmd->add_option("--database-url", args->options.database_url,
-                  "The app's DATABASE_URL: /updates are read back from it (default: skipped)");
+                  "The app's DATABASE_URL: /updates are read back from it, and on PostgreSQL "
+                  "each DB route's statements are counted (default: neither)");
   cmd->add_option("--json", args->json_path, "Also write the result as JSON to FILE (atomic)");
   cmd->callback([args] { RunVerify(*args); });
 }

@@ -33,6 +33,45 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
   }
 }
 
+StatementCount ReadStatementCount(const json& item, const std::string& where) {
+  StatementCount count{item.at("table").get<std::string>(), item.at("kind").get<std::string>(),
+                       item.at("calls").get<long long>(), item.at("rows").get<long long>()};
+  if (count.calls < 0 || count.rows < 0) {
+    throw Error("negative calls or rows", where, "give counts per request, 0 or more");
+  }
+  return count;
+}
+
+const json& CaseNamed(const json& route, const std::string& name, const std::string& where) {
+  for (const json& test_case : route.at("cases")) {
+    if (test_case.at("name") == name) return test_case;
+  }
+  throw Error("no case named '" + name + "' in this route", where,
+              "name one of the route's cases in statements.case");
+}
+
+RouteStatements ReadRouteStatements(const json& route) {
+  const std::string route_name = route.at("name").get<std::string>();
+  const std::string where = "contract route " + route_name + ": statements";
+  const json& spec = route.at("statements");
+  RouteStatements out;
+  out.name = route_name + "/statements";
+  const json& test_case = CaseNamed(route, spec.at("case").get<std::string>(), where + ".case");
+  out.request = BuildRequest(route, test_case);
+  out.expect_status = test_case.at("expect").at("status").get<int>();
+  for (const json& budget : spec.at("allowed")) {
+    StatementBudget allowed{budget.at("name").get<std::string>(), {}};
+    for (const json& item : budget.at("statements")) {
+      allowed.statements.push_back(ReadStatementCount(item, where + ".allowed"));
+    }
+    out.allowed.push_back(std::move(allowed));
+  }
+  if (out.allowed.empty()) {
+    throw Error("no allowed statement budget", where + ".allowed", "list at least one");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::filesystem::path DefaultContractPath() { return SourceDir() / "apps" / "contract.json"; }
@@ -65,6 +104,34 @@ HttpRequest BuildRequest(const json& route, const json& test_case) {
 
 std::string DescribeRequest(const HttpRequest& request) {
   return request.method == "GET" ? request.target : request.method + " " + request.target;
+}
+
+StatementCountsSpec ReadStatementCounts(const json& contract) {
+  StatementCountsSpec spec;
+  try {
+    const json& counts = contract.at("statement_counts");
+    spec.clients = counts.at("clients").get<int>();
+    spec.requests_per_client = counts.at("requests_per_client").get<int>();
+    spec.tables = counts.at("tables").get<std::vector<std::string>>();
+  } catch (const json::exception& e) {
+    throw Error(std::string("malformed statement_counts: ") + e.what(), "contract statement_counts",
+                "see apps/CONTRACT.md, Statement counts");
+  }
+  if (spec.clients < 1 || spec.requests_per_client < 1 || spec.tables.empty()) {
+    throw Error("clients and requests_per_client must be at least 1, tables non-empty",
+                "contract statement_counts");
+  }
+  for (const json& route : contract.at("routes")) {
+    if (!route.contains("statements")) continue;
+    try {
+      spec.routes.push_back(ReadRouteStatements(route));
+    } catch (const json::exception& e) {
+      throw Error(std::string("malformed statements: ") + e.what(),
+                  "contract route " + route.value("name", "?") + ": statements",
+                  "see apps/CONTRACT.md, Statement counts");
+    }
+  }
+  return spec;
 }
 
 std::string ExpectedFortunesHtml(const json& contract) {

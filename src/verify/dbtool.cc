@@ -45,4 +45,24 @@ std::map<long long, long long> ReadWorlds(const std::string& database_url,
   return rows;
 }
 
+void ResetStatementStats(const std::string& database_url) {
+  RunProcessOrThrow(DbtoolArgv("stats-reset", database_url),
+                    "resetting pg_stat_statements in " + database_url,
+                    "give --database-url the PostgreSQL database the app uses");
+}
+
+nlohmann::json ReadStatementStats(const std::string& database_url, bool reset_after) {
+  auto argv = DbtoolArgv("stats-read", database_url);
+  if (reset_after) argv.push_back("--reset");
+  std::string out = RunProcessOrThrow(argv, "reading pg_stat_statements from " + database_url,
+                                      "give --database-url the PostgreSQL database the app uses");
+  nlohmann::json parsed = nlohmann::json::parse(out, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("statements") || !parsed["statements"].is_array()) {
+    throw Error(
+        "dbtool.py stats-read printed no {\"statements\": [...]}: '" + out.substr(0, 80) + "'",
+        "apps/dbtool.py");
+  }
+  return parsed;
+}
+
 }  // namespace fwbench::verify

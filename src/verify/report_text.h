@@ -10,7 +10,8 @@ namespace fwbench::verify {
 // "FAIL  /queries?queries=501  queries/over_max  world_list: expected 500 rows, got 501 rows".
 std::string FormatCheck(const Check& check);
 
-// "verify http://127.0.0.1:8000 (standard): 47 of 48 checks passed, 1 FAILED".
+// "verify http://127.0.0.1:8000 (standard): 47 of 48 checks passed, 1 FAILED", followed by
+// "; statement counts unchecked: <reason>" when the DB routes' statements were not counted.
 std::string FormatSummary(const Result& result, const std::string& url, const std::string& profile);
 
 }  // namespace fwbench::verify

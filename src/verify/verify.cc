@@ -7,6 +7,7 @@
 #include "verify/dbtool.h"
 #include "verify/http_client.h"
 #include "verify/response_rules.h"
+#include "verify/statement_counts.h"
 
 namespace fwbench::verify {
 namespace {
@@ -119,6 +120,9 @@ Result Run(const Options& options) {
       }
     }
   }
+  StatementCheckResult counts = CheckStatementCounts(contract, options);
+  result.checks.insert(result.checks.end(), counts.checks.begin(), counts.checks.end());
+  result.statement_counts = std::move(counts.report);
   return result;
 }
 
@@ -136,7 +140,10 @@ json ToJson(const Result& result) {
   return {{"passed", result.Passed()},
           {"checks", result.checks.size()},
           {"failures", failures},
-          {"results", checks}};
+          {"results", checks},
+          {"statement_counts", result.statement_counts.is_null()
+                                   ? json{{"checked", false}, {"reason", "not run"}}
+                                   : result.statement_counts}};
 }
 
 }  // namespace fwbench::verify

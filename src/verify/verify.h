@@ -1,17 +1,18 @@
 #pragma once
 // Checks a running app against the route contract (apps/contract.json).
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace fwbench::verify {
 
 struct Options {
-  std::string base_url;      // http://127.0.0.1:PORT
+  std::string base_url;  // http://127.0.0.1:PORT
   std::string profile = "minimal";
   std::string contract_path;  // empty: <root>/apps/contract.json
-  std::string database_url;   // where /updates must have persisted; empty skips read-back
+  // The app's DATABASE_URL: /updates are read back from it, and on PostgreSQL the DB routes'
+  // statements are counted (pg_stat_statements). Empty: neither.
+  std::string database_url;
 };
 
 struct Check {
@@ -23,12 +24,16 @@ struct Check {
 };
 
 struct Result {
-  std::vector<Check> checks;
+  std::vector<Check> checks;  // the contract's cases, then one "statements" check per DB route
+  // {"checked": true, "clients", "requests_per_client", "routes": [...]} or {"checked": false,
+  // "reason"} (apps/CONTRACT.md, "fwbench verify output").
+  nlohmann::json statement_counts;
   bool Passed() const;
 };
 
-// Runs every check. Throws fwbench::Error only when the contract itself cannot be read;
-// an unreachable server is a failed check.
+// Runs every case, then counts the DB routes' statements (verify/statement_counts.h). Throws
+// fwbench::Error only when the contract itself cannot be read; an unreachable server is a failed
+// check.
 Result Run(const Options& options);
 
 nlohmann::json ToJson(const Result& result);

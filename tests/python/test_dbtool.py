@@ -54,3 +54,12 @@ def test_bad_url_exits_non_zero_with_fix(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode != 0
     assert "sqlite:////abs/path.db" in proc.stderr
+
+
+def test_statement_stats_need_postgresql(tmp_path):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for command in ("stats-reset", "stats-read"):
+        proc = subprocess.run([sys.executable, str(DBTOOL), command, "--url", url],
+                              capture_output=True, text=True)
+        assert proc.returncode == 2, proc.stderr
+        assert "statement statistics need PostgreSQL" in proc.stderr

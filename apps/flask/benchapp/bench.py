@@ -2,6 +2,7 @@
 
 from flask import Blueprint, jsonify, render_template, request
 from fwbench_common import params
+from sqlalchemy import update
 
 from .extensions import db
 from .models import Fortune, World
@@ -44,7 +45,11 @@ def fortunes():
 def updates():
     count = params.clamp_queries(request.args.get("queries"))
     worlds = [db.session.get(World, wid) for wid in params.random_world_ids(count)]
-    for world in worlds:
-        world.randomnumber = params.random_number()
-    db.session.commit()  # one executemany UPDATE for the dirty rows
-    return jsonify([world.to_dict() for world in worlds])
+    rows = [{"id": world.id, "randomnumber": params.random_number()} for world in worlds]
+    # ORM bulk UPDATE by primary key: one executemany that writes every row, also a row whose
+    # new number equals its old one (the unit of work would skip that row as unchanged). The
+    # objects read above stay untouched, so nothing is reloaded after the commit. In id order,
+    # as the unit of work flushes, so concurrent requests lock rows in one order (no deadlock).
+    db.session.execute(update(World), sorted(rows, key=lambda row: row["id"]))
+    db.session.commit()
+    return jsonify([{"id": row["id"], "randomNumber": row["randomnumber"]} for row in rows])

@@ -1,9 +1,7 @@
-"""Extension objects, created unbound and attached in create_app()."""
+"""Extensions every profile uses, created unbound and attached in create_app(). The standard
+profile's own extensions (Flask-Login, Flask-WTF) live in standard.py, so the minimal profile
+never imports them."""
 
-from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 
 db = SQLAlchemy()
-csrf = CSRFProtect()
-login_manager = LoginManager()

@@ -1,12 +1,18 @@
 """The standard profile: what people add to a new Flask app. Sessions (SECRET_KEY),
 Flask-Login, Flask-WTF CSRFProtect (the API blueprint exempt), and the security headers
-Django's startproject MIDDLEWARE sends (SecurityMiddleware and XFrameOptionsMiddleware)."""
+Django's startproject MIDDLEWARE sends (SecurityMiddleware and XFrameOptionsMiddleware).
+
+create_app() imports this module only for the standard profile; its extensions are created
+here, unbound, and attached in init_standard()."""
 
 import os
 
 from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
 
-from .extensions import csrf, login_manager
+csrf = CSRFProtect()
+login_manager = LoginManager()
 
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",

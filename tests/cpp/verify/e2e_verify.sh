@@ -2,10 +2,16 @@
 # End-to-end test of `fwbench verify` and `fwbench db init` against real servers:
 #   e2e_verify.sh FWBENCH positive   every app in apps/frameworks.json, both profiles, served by
 #                                    gunicorn (sync, 1 worker) on a free loopback port, verified
-#                                    on SQLite and then on a private PostgreSQL (scripts/pg).
+#                                    on SQLite (statement counts reported unchecked) and then on a
+#                                    private PostgreSQL (scripts/pg), where every DB route's
+#                                    statement counts must be checked and pass.
 #   e2e_verify.sh FWBENCH negative   the broken fixtures (tests/python/fixtures/broken_apps.py)
 #                                    and an app run in the other profile must FAIL verify, each
 #                                    with a message naming the broken rule.
+#   e2e_verify.sh FWBENCH statements on a private PostgreSQL: an app whose /updates reloads every
+#                                    row after the commit must FAIL naming the route and the
+#                                    counts; a database without pg_stat_statements must FAIL
+#                                    saying how to enable it.
 # Every server and the PostgreSQL cluster are stopped on any exit (trap). Prints one line per
 # scenario and a closing "N passed, N failed"; exits non-zero when any scenario failed.
 set -uo pipefail
@@ -116,13 +122,29 @@ record() {  # record OK NAME [WHY]
   fi
 }
 
-# expect_pass NAME PROFILE DATABASE_URL: verify must exit 0 with every check passed.
+# expect_pass NAME PROFILE DATABASE_URL: verify must exit 0 with every check passed; on
+# PostgreSQL the statements of every DB route must have been counted (4 routes, all passed), on
+# SQLite the report must say plainly that they were not.
 expect_pass() {
   local out="$TMP/verify.out"
   "$FWBENCH" verify "http://127.0.0.1:$PORT" --profile "$2" --database-url "$3" \
     --json "$TMP/verify.json" >"$out" 2>&1
   local rc=$?
-  if [ $rc -eq 0 ] && "$VPY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["passed"] and d["schema"]=="fwbench.verify/1" and d["checks"]>0 and not d["failures"]))' "$TMP/verify.json"; then
+  if [ $rc -eq 0 ] && "$VPY" - "$TMP/verify.json" "$3" "$out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = d["passed"] and d["schema"] == "fwbench.verify/1" and d["checks"] > 0 and not d["failures"]
+counts = d["statement_counts"]
+if sys.argv[2].startswith("postgresql"):
+    routes = counts.get("routes", [])
+    ok = ok and counts["checked"] and len(routes) == 4 and all(r["passed"] for r in routes)
+    ok = ok and sum(1 for line in open(sys.argv[3]) if "/statements  statements: " in line) == 4
+else:
+    ok = ok and not counts["checked"] and "SQLite" in counts["reason"]
+    ok = ok and "statement counts unchecked: SQLite" in open(sys.argv[3]).read()
+sys.exit(not ok)
+EOF
+  then
     record 1 "$1 ($(tail -n 1 "$out"))"
   else
     grep -v '^PASS' "$out" >&2
@@ -131,10 +153,12 @@ expect_pass() {
 }
 
 # expect_fail NAME PROFILE PATTERN...: verify must exit non-zero and print every PATTERN.
+# VERIFY_DB, when set, is passed as --database-url.
 expect_fail() {
   local name="$1" profile="$2" out="$TMP/verify.out"
   shift 2
-  "$FWBENCH" verify "http://127.0.0.1:$PORT" --profile "$profile" >"$out" 2>&1
+  "$FWBENCH" verify "http://127.0.0.1:$PORT" --profile "$profile" \
+    ${VERIFY_DB:+--database-url "$VERIFY_DB"} >"$out" 2>&1
   local rc=$? missing=""
   for pattern in "$@"; do grep -qF -- "$pattern" "$out" || missing+=" '$pattern'"; done
   if [ $rc -ne 0 ] && [ -z "$missing" ]; then
@@ -211,10 +235,37 @@ run_negative() {
   stop_server
 }
 
+run_statements() {
+  local pg_url nostats_url fixtures="$ROOT/tests/python/fixtures"
+  PG_STARTED=1
+  pg_url="$("$ROOT/scripts/pg" start "$TMP/pg")" || { record 0 "scripts/pg start"; return; }
+  "$FWBENCH" db init --url "$pg_url" >/dev/null || { record 0 "db init postgresql"; return; }
+  # The Flask /updates before the fix: 20 more SELECTs per request, one per reloaded row.
+  serve minimal "$pg_url" "$fixtures" "$fixtures" broken_apps:reload_app \
+    && VERIFY_DB="$pg_url" expect_fail "updates reloading every row" minimal \
+      "FAIL  /updates?queries=20  updates/statements  statements: expected per request 20 select world (20 rows) + 20 update world (20 rows) (single-row updates) or 20 select world (20 rows) + 1 update world (20 rows) (one batched update); measured per request 40 select world (40 rows)" \
+      "PASS  /queries?queries=20  queries/statements  statements: 20 select world (20 rows) per request" \
+      "1 FAILED"
+  stop_server
+  # A database without the extension (a second database of the same cluster).
+  nostats_url="${pg_url%/*}/fwbench_nostats"
+  "$VPY" -c 'import psycopg,sys; c=psycopg.connect(sys.argv[1], autocommit=True); c.execute("CREATE DATABASE fwbench_nostats")' \
+    "$pg_url" || { record 0 "create database fwbench_nostats"; return; }
+  "$FWBENCH" db init --url "$nostats_url" >/dev/null || { record 0 "db init fwbench_nostats"; return; }
+  serve_framework flask minimal "$nostats_url" \
+    && VERIFY_DB="$nostats_url" expect_fail "no pg_stat_statements" minimal \
+      "FAIL  $nostats_url  statement_counts  pg_stat_statements: statement counts cannot be taken" \
+      "the extension pg_stat_statements is not created" \
+      "shared_preload_libraries = 'pg_stat_statements'" "CREATE EXTENSION pg_stat_statements" \
+      "statement counts unchecked"
+  stop_server
+}
+
 case "$MODE" in
   positive) run_positive ;;
   negative) run_negative ;;
-  *) echo "usage: e2e_verify.sh FWBENCH positive|negative" >&2; exit 2 ;;
+  statements) run_statements ;;
+  *) echo "usage: e2e_verify.sh FWBENCH positive|negative|statements" >&2; exit 2 ;;
 esac
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
