@@ -12,7 +12,9 @@ nlohmann::json ToJson(const TreeUsage& usage) {
   nlohmann::json processes = nlohmann::json::array();
   for (const auto& [pid, p] : usage.processes)
     processes.push_back({{"pid", pid},
-                         {"role", p.is_proxy ? "proxy" : p.is_root ? "leader" : "child"},
+                         {"role", p.is_proxy  ? "proxy"
+                                  : p.is_root ? "leader"
+                                              : "child"},
                          {"cpu_user_s", p.cpu_user_s},
                          {"cpu_sys_s", p.cpu_sys_s},
                          {"rss_peak_bytes", p.rss_peak_bytes},
@@ -34,8 +36,7 @@ nlohmann::json ToJson(const ProxyUsage& usage) {
           {"rss_mean_bytes", usage.rss_mean_bytes}};
 }
 
-TreeSampler::TreeSampler(pid_t root, int interval_ms, std::atomic<bool>& on_exit,
-                         pid_t proxy_root)
+TreeSampler::TreeSampler(pid_t root, int interval_ms, std::atomic<bool>& on_exit, pid_t proxy_root)
     : root_(root), proxy_root_(proxy_root), on_exit_(on_exit) {
   usage_.has_proxy = proxy_root > 0;
   SampleOnce();
@@ -66,10 +67,12 @@ void TreeSampler::Loop(int interval_ms) {
 
 void TreeSampler::SampleOnce() {
   std::vector<ProcSample> tree = SampleTree(root_);
-  std::vector<ProcSample> proxy = proxy_root_ > 0 ? SampleTree(proxy_root_) : tree;
+  std::vector<ProcSample> proxy;
+  if (proxy_root_ > 0) proxy = SampleTree(proxy_root_);
   std::lock_guard lock(mutex_);
   if (usage_.root_exited) return;
-  if (tree.empty() || tree.front().state == 'Z' || proxy.empty() || proxy.front().state == 'Z') {
+  const bool proxy_gone = proxy_root_ > 0 && (proxy.empty() || proxy.front().state == 'Z');
+  if (tree.empty() || tree.front().state == 'Z' || proxy_gone) {
     usage_.root_exited = true;
     on_exit_ = true;
     return;

@@ -60,7 +60,8 @@ std::string Server::ExitDescription() {
 
 bool Server::Stop() {
   bool in_time = true;
-  if (launch_.proxy) in_time = proxy_.Stop(launch_.proxy->stop_signal, launch_.proxy->stop_timeout_s);
+  if (launch_.proxy)
+    in_time = proxy_.Stop(launch_.proxy->stop_signal, launch_.proxy->stop_timeout_s);
   return process_.Stop(launch_.stop_signal, launch_.stop_timeout_s) && in_time;
 }
 

@@ -22,7 +22,7 @@ struct ServerTemplate {
   std::map<std::string, std::string> env;
   std::string stop_signal = "SIGTERM";
   double stop_timeout_s = 10;
-  std::vector<std::string> quirks;  // shown in every cell's results
+  std::vector<std::string> quirks;               // shown in every cell's results
   std::map<std::string, BehindTemplate> behind;  // proxy name -> how it runs behind it
   nlohmann::json source;                         // the template as written, for the metadata
 };

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -59,8 +58,8 @@ launch::ProxyLaunch ProxyFor(const AppServerConfig& config, int port, int upstre
   const launch::ProxyTemplate& proxy = *config.proxy;
   const launch::BehindTemplate& behind = config.server->behind.at(proxy.name);
   std::filesystem::create_directories(config.proxy_dir);
-  auto vars = ProxyConfigVars(port, upstream_port, config.workers, config.threads,
-                              config.proxy_dir);
+  auto vars =
+      ProxyConfigVars(port, upstream_port, config.workers, config.threads, config.proxy_dir);
   const std::string where = "server " + config.server->name + " behind " + proxy.name;
   const std::filesystem::path conf = config.proxy_dir / (proxy.name + ".conf");
   WriteFileAtomic(conf, launch::RenderText(ReadText(behind.config), vars, behind.config.string()));
@@ -101,8 +100,9 @@ std::string ProxyProgram(const launch::ProxyTemplate& proxy) {
   const char* path = std::getenv("PATH");
   std::string found = launch::FindProgram(proxy.argv.front(), path ? path : "");
   if (found.empty())
-    throw Error("proxy program \"" + proxy.argv.front() + "\" not found (looked in PATH, "
-                "/usr/sbin, /sbin, /usr/local/sbin)",
+    throw Error("proxy program \"" + proxy.argv.front() +
+                    "\" not found (looked in PATH, "
+                    "/usr/sbin, /sbin, /usr/local/sbin)",
                 "proxies." + proxy.name + ".argv",
                 proxy.package.empty() ? "install " + proxy.name
                                       : "install the Debian package " + proxy.package +

@@ -243,8 +243,8 @@ GroupRound MeasureGroup(const Suite& suite, const std::vector<GroupApp>& apps, i
       launch::Server& server = *apps[alive[k]].server;
       const launch::Process* proxy = server.proxy_process();
       roots.push_back({server.process().pid(), proxy ? proxy->pid() : 0});
-      samplers.push_back(std::make_unique<launch::TreeSampler>(roots.back().server, 100,
-                                                               exited[k], roots.back().proxy));
+      samplers.push_back(std::make_unique<launch::TreeSampler>(roots.back().server, 100, exited[k],
+                                                               roots.back().proxy));
     }
     SliceCpu cpu(roots, slices, measured.zero_ns, stop);
     load::SessionReport report;

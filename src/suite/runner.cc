@@ -66,7 +66,8 @@ void CheckNames(RunContext& ctx) {
       if (!ctx.catalog.servers.at(name).behind.count(proxy))
         throw Error("server \"" + name + "\" has no \"behind\": {\"" + proxy + "\": ...} in " +
                         ctx.suite.servers_file.string(),
-                    where + ".proxy", "say there how it runs behind " + proxy + ", or measure it direct");
+                    where + ".proxy",
+                    "say there how it runs behind " + proxy + ", or measure it direct");
       ProxyProgram(ctx.catalog.proxies.at(proxy));  // a missing nginx names its package now
     }
   }

@@ -22,8 +22,8 @@ class SliceCpu {
  public:
   // Samples each app's trees at zero_ns + each slice's start and at the last end (steady
   // clock, ns), until Finish() or `stop`.
-  SliceCpu(std::vector<AppTrees> apps, const std::vector<load::SliceSpec>& slices,
-           int64_t zero_ns, const std::atomic<bool>& stop);
+  SliceCpu(std::vector<AppTrees> apps, const std::vector<load::SliceSpec>& slices, int64_t zero_ns,
+           const std::atomic<bool>& stop);
   ~SliceCpu();
   SliceCpu(const SliceCpu&) = delete;
   SliceCpu& operator=(const SliceCpu&) = delete;

@@ -233,8 +233,9 @@ std::vector<std::string> ParseProxies(const Reader& r, const json& value,
 
 // "servers": names, or objects {"name": "uwsgi", "proxy": "nginx" | ["none", "nginx"]}.
 void ParseServers(const Reader& r, const json& doc, Suite& suite) {
-  const std::vector<std::string> fallback =
-      doc.contains("proxy") ? ParseProxies(r, doc["proxy"], "proxy") : std::vector<std::string>{"none"};
+  const std::vector<std::string> fallback = doc.contains("proxy")
+                                                ? ParseProxies(r, doc["proxy"], "proxy")
+                                                : std::vector<std::string>{"none"};
   if (!doc.contains("servers")) r.Fail("servers", "missing field", "add a non-empty list of names");
   const json& list = doc["servers"];
   if (!list.is_array() || list.empty())
@@ -252,8 +253,8 @@ void ParseServers(const Reader& r, const json& doc, Suite& suite) {
       if (name.empty()) r.Fail(Reader::Join(path, "name"), "missing server name");
       if (item.contains("proxy")) proxies = ParseProxies(r, item["proxy"], path + ".proxy");
     } else {
-      r.Fail(path, "must be a server name or {\"name\": ..., \"proxy\": ...} (got " +
-                       item.dump() + ")");
+      r.Fail(path,
+             "must be a server name or {\"name\": ..., \"proxy\": ...} (got " + item.dump() + ")");
     }
     if (name.find_first_of("/+") != std::string::npos)
       r.Fail(path, "server name must not contain '/' or '+' (they are part of cell ids)");

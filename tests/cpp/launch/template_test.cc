@@ -72,10 +72,14 @@ TEST(Catalog, ShippedServersSayHowTheyRunBehindNginx) {
     EXPECT_TRUE(std::filesystem::exists(catalog.servers[name].behind["nginx"].config)) << name;
   }
   EXPECT_FALSE(catalog.servers["embedded"].behind.count("nginx"));
-  // uWSGI speaks the uwsgi protocol to nginx; gunicorn keeps its own command.
+  // uWSGI speaks the uwsgi protocol to nginx; both read a request's body before the app runs.
   const auto& uwsgi = catalog.servers["uwsgi"].behind["nginx"].argv;
   EXPECT_NE(std::find(uwsgi.begin(), uwsgi.end(), "--socket"), uwsgi.end());
-  EXPECT_TRUE(catalog.servers["gunicorn-sync"].behind["nginx"].argv.empty());
+  EXPECT_NE(std::find(uwsgi.begin(), uwsgi.end(), "--post-buffering"), uwsgi.end());
+  const auto& sync = catalog.servers["gunicorn-sync"].behind["nginx"].argv;
+  EXPECT_NE(std::find(sync.begin(), sync.end(), "fwbench_common.post_buffering:application"),
+            sync.end());
+  EXPECT_TRUE(catalog.servers["waitress"].behind["nginx"].argv.empty());
 }
 
 TEST(FindProgram, LooksInPathThenSbin) {

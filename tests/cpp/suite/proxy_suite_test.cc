@@ -57,16 +57,15 @@ class ProxySuite : public ::testing::Test {
 TEST_F(ProxySuite, GunicornSyncAndUwsgiVerifyAndMeasureBehindNginx) {
   json suite = ReadJsonFile(SourceDir() / "bench/suites/quick.json");
   suite["name"] = "proxy-e2e";
-  suite["servers"] = json::array({{{"name", "gunicorn-sync"}, {"proxy", "nginx"}},
-                                  {{"name", "uwsgi"}, {"proxy", "nginx"}}});
+  suite["servers"] = json::array(
+      {{{"name", "gunicorn-sync"}, {"proxy", "nginx"}}, {{"name", "uwsgi"}, {"proxy", "nginx"}}});
   suite["routes"] = {"json", "db"};
   suite["load"] = {{"closed", {8}}, {"threads", 1}, {"timeout_s", 2}};
   suite["warmup_s"] = 0.5;
   suite["duration_s"] = 1;
   suite["repetitions"] = 1;
-  suite["paired"] = {{"mode", "duet"},      {"slice_s", 0.25}, {"warmup_max_s", 1},
-                     {"trend_pct", 3},      {"target_pct", 3}, {"max_rounds", 1},
-                     {"budget_s", 0}};
+  suite["paired"] = {{"mode", "duet"},  {"slice_s", 0.25}, {"warmup_max_s", 1}, {"trend_pct", 3},
+                     {"target_pct", 3}, {"max_rounds", 1}, {"budget_s", 0}};
   WriteJsonAtomic(dir_ / "suite.json", suite);
   const fs::path out = dir_ / "results.json";
   ASSERT_EQ(RunFwbench({"run", (dir_ / "suite.json").string(), "--out", out.string()},

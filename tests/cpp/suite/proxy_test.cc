@@ -89,10 +89,9 @@ TEST_F(ProxyConfig, EveryRenderedConfigPassesNginxTest) {
     const fs::path conf = run / "nginx.conf";
     std::ofstream(conf) << Render(name, run);
     const fs::path log = run / "test.log";
-    auto out = launch::RunCommand(
-        {program, "-t", "-q", "-p", run.string(), "-c", conf.string(), "-e",
-         (run / "error.log").string()},
-        log.string());
+    auto out = launch::RunCommand({program, "-t", "-q", "-p", run.string(), "-c", conf.string(),
+                                   "-e", (run / "error.log").string()},
+                                  log.string());
     EXPECT_EQ(out.exit_code, 0) << name << ": " << Slurp(log);
   }
 }

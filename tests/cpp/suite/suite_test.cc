@@ -285,11 +285,11 @@ TEST(SuiteProxy, TheAxisExpandsPerServerWithReadableUniqueIds) {
     if (c.framework == "flask") flask.push_back(c.id);
   }
   EXPECT_EQ(ids.size(), cells.size());
-  EXPECT_EQ(flask, (std::vector<std::string>{
-                       "flask/minimal/embedded/sqlite/json/closed-c8",
-                       "flask/minimal/gunicorn-sync/sqlite/json/closed-c8",
-                       "flask/minimal/gunicorn-sync+nginx/sqlite/json/closed-c8",
-                       "flask/minimal/uwsgi+nginx/sqlite/json/closed-c8"}));
+  EXPECT_EQ(flask,
+            (std::vector<std::string>{"flask/minimal/embedded/sqlite/json/closed-c8",
+                                      "flask/minimal/gunicorn-sync/sqlite/json/closed-c8",
+                                      "flask/minimal/gunicorn-sync+nginx/sqlite/json/closed-c8",
+                                      "flask/minimal/uwsgi+nginx/sqlite/json/closed-c8"}));
   EXPECT_EQ(cells[3].proxy, "nginx");
   EXPECT_EQ(cells[3].server, "uwsgi");
   EXPECT_EQ(cells[3].ServerLabel(), "uwsgi+nginx");
@@ -314,6 +314,8 @@ TEST(SuiteProxy, ShippedDefaultAndFullPutGunicornSyncAndUwsgiBehindNginx) {
   }
   Suite quick = LoadSuite(SourceDir() / "bench" / "suites" / "quick.json");
   EXPECT_EQ(quick.proxies.at("gunicorn-sync"), (std::vector<std::string>{"none"}));
+  Suite both = LoadSuite(SourceDir() / "bench" / "suites" / "nginx.json");
+  EXPECT_EQ(both.proxies.at("uwsgi"), (std::vector<std::string>{"none", "nginx"}));
 }
 
 }  // namespace
