@@ -24,10 +24,11 @@ Server Server::Start(const ServerLaunch& launch) {
   server.launch_ = launch;
   server.process_ = Process::Spawn(launch.spawn);
   Process& process = server.process_;
+  if (launch.proxy) server.proxy_ = Process::Spawn(launch.proxy->spawn);  // RAII: both reaped
   ProbeResult probe = WaitForHttp200(launch.host, launch.port, launch.probe_path,
-                                     launch.ready_timeout_s, [&] { return process.Running(); });
+                                     launch.ready_timeout_s, [&] { return server.Running(); });
   if (!probe.ready) {
-    std::string exit = process.Running() ? "" : " (" + process.ExitDescription() + ")";
+    std::string exit = server.Running() ? "" : " (" + server.ExitDescription() + ")";
     server.Stop();
     throw Error("server not ready after " + std::to_string(probe.waited_ms / 1000) +
                     " s: " + probe.error + exit + "; log tail: " + server.LogTail(),
@@ -44,10 +45,33 @@ std::string Server::base_url() const {
   return "http://" + launch_.host + ":" + std::to_string(launch_.port);
 }
 
-bool Server::Stop() { return process_.Stop(launch_.stop_signal, launch_.stop_timeout_s); }
+bool Server::Running() {
+  const bool server = process_.Running();  // reaps both, so each ExitDescription is known
+  const bool proxy = !launch_.proxy || proxy_.Running();
+  return server && proxy;
+}
+
+std::string Server::ExitDescription() {
+  if (Running()) return "";
+  if (!process_.Running()) return process_.ExitDescription();
+  std::string exit = proxy_.ExitDescription();
+  return launch_.proxy->name + " " + (exit.empty() ? "stopped" : exit);
+}
+
+bool Server::Stop() {
+  bool in_time = true;
+  if (launch_.proxy)
+    in_time = proxy_.Stop(launch_.proxy->stop_signal, launch_.proxy->stop_timeout_s);
+  return process_.Stop(launch_.stop_signal, launch_.stop_timeout_s) && in_time;
+}
 
 std::string Server::LogTail(size_t bytes) const {
-  return FileTail(launch_.spawn.log_path.string(), bytes);
+  std::string tail = FileTail(launch_.spawn.log_path.string(), bytes);
+  if (launch_.proxy) {
+    std::string proxy = FileTail(launch_.proxy->error_log.string(), bytes);
+    if (!proxy.empty()) tail += "\n[" + launch_.proxy->name + " error log] " + proxy;
+  }
+  return tail;
 }
 
 }  // namespace fwbench::launch

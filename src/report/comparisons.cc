@@ -111,7 +111,8 @@ std::vector<Comparison> ParseComparisons(const JsonFields& f, const nlohmann::js
              "compares cells of different groups or profiles (\"" + c.a + "\" and \"" + c.b + "\")",
              "a comparison pairs two frameworks with the same profile in one group");
     c.profile = f.String(j, path, "profile");
-    c.server = f.String(j, path, "server");
+    f.String(j, path, "server");
+    c.server = cells_ab[0]->server;  // the cell's label: "uwsgi+nginx" behind a proxy
     c.db = f.String(j, path, "db");
     c.route = f.String(j, path, "route");
     c.model = f.String(j, path, "model");

@@ -110,6 +110,9 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
   cell.framework = f.String(c, path, "framework");
   cell.profile = f.String(c, path, "profile");
   cell.server = f.String(c, path, "server");
+  // Behind a proxy the server is labelled "uwsgi+nginx" everywhere (a missing proxy: "none").
+  const std::string proxy = f.OptionalString(c, path, "proxy").value_or("none");
+  if (proxy != "none") cell.server += "+" + proxy;
   cell.db = f.OptionalString(c, path, "db").value_or("none");
   cell.route = f.String(c, path, "route");
   cell.model = f.String(c, path, "model");

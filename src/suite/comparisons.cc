@@ -37,7 +37,8 @@ json Compare(const json& a, const json& b, const Paired& paired) {
             {"b", b["id"]},
             {"framework_a", a["framework"]},
             {"framework_b", b["framework"]}};
-  for (const char* key : {"profile", "server", "db", "route", "model", "concurrency", "rate"})
+  for (const char* key :
+       {"profile", "server", "proxy", "db", "route", "model", "concurrency", "rate"})
     c[key] = a.value(key, json());
   c["mode"] = paired.mode;
   c["primary"] = primary;

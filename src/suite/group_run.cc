@@ -37,9 +37,9 @@ json ServerJson(const launch::TreeUsage& usage, double requests, double cold_sta
 
 // "server exited with code 3 during the warmup; log tail: ...", once the exit status is known.
 std::string ServerGone(launch::Server& server, const std::string& when) {
-  for (int i = 0; i < 250 && server.process().Running(); ++i)
+  for (int i = 0; i < 250 && server.Running(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::string exit = server.process().ExitDescription();
+  std::string exit = server.ExitDescription();
   return "server " + (exit.empty() ? std::string("stopped answering") : exit) + " " + when +
          "; log tail: " + server.LogTail(400);
 }
@@ -49,7 +49,7 @@ std::vector<size_t> Alive(const std::vector<GroupApp>& apps, const std::vector<s
                           GroupRound& out, const std::string& when) {
   std::vector<size_t> alive;
   for (size_t i : indices) {
-    if (apps[i].server->process().Running()) {
+    if (apps[i].server->Running()) {
       alive.push_back(i);
     } else {
       out.apps[i].reason = ServerGone(*apps[i].server, when);
@@ -143,11 +143,13 @@ json SlicesJson(const load::SessionReport& report, const std::vector<load::Slice
   return out;
 }
 
-// `slice_cpu_s`: the app's CPU over every slice of the session (its own and the others').
+// `slice_cpu_s`: the app's CPU over every slice of the session (its own and the others'), its
+// proxy's included; `proxy_cpu_s`: the proxy's alone.
 AppRound AppResult(const GroupApp& app, int round, json load_report, json slices,
-                   const launch::TreeUsage& usage, double slice_cpu_s, const Warmup& warmup) {
+                   const launch::TreeUsage& usage, double slice_cpu_s, double proxy_cpu_s,
+                   const Warmup& warmup) {
   AppRound out;
-  if (usage.root_exited || !app.server->process().Running()) {
+  if (usage.root_exited || !app.server->Running()) {
     out.reason = ServerGone(*app.server, "during the measured window");
     return out;
   }
@@ -165,6 +167,14 @@ AppRound AppResult(const GroupApp& app, int round, json load_report, json slices
   const double bad = out.errors + status.value("4xx", 0.0) + status.value("5xx", 0.0);
   json server = ServerJson(usage, requests, app.server->cold_start_ms(), app.server->port());
   if (slice_cpu_s > 0) server["cpu_us_per_request"] = slice_cpu_s * 1e6 / requests;
+  if (usage.has_proxy) {  // results/SCHEMA.md: the proxy's own share, already in the totals
+    if (proxy_cpu_s <= 0) proxy_cpu_s = usage.proxy.cpu_user_s + usage.proxy.cpu_sys_s;
+    server["proxy"] = app.cell->proxy;
+    server["proxy_cpu_s"] = proxy_cpu_s;
+    server["proxy_cpu_us_per_request"] = proxy_cpu_s * 1e6 / requests;
+    server["proxy_rss_bytes"] = usage.proxy.rss_peak_bytes;
+    server["proxy_rss_mean_bytes"] = usage.proxy.rss_mean_bytes;
+  }
   out.repetition = {{"round", round},
                     {"error_ratio", bad / (requests + out.errors)},
                     {"load", std::move(load_report)},
@@ -226,12 +236,15 @@ GroupRound MeasureGroup(const Suite& suite, const std::vector<GroupApp>& apps, i
                            std::chrono::steady_clock::now().time_since_epoch())
                            .count() +
                        50'000'000;
-    std::vector<pid_t> roots;
+    std::vector<AppTrees> roots;
     std::vector<std::unique_ptr<launch::TreeSampler>> samplers;
     std::vector<std::atomic<bool>> exited(alive.size());
     for (size_t k = 0; k < alive.size(); ++k) {
-      roots.push_back(apps[alive[k]].server->process().pid());
-      samplers.push_back(std::make_unique<launch::TreeSampler>(roots.back(), 100, exited[k]));
+      launch::Server& server = *apps[alive[k]].server;
+      const launch::Process* proxy = server.proxy_process();
+      roots.push_back({server.process().pid(), proxy ? proxy->pid() : 0});
+      samplers.push_back(std::make_unique<launch::TreeSampler>(roots.back().server, 100, exited[k],
+                                                               roots.back().proxy));
     }
     SliceCpu cpu(roots, slices, measured.zero_ns, stop);
     load::SessionReport report;
@@ -240,15 +253,16 @@ GroupRound MeasureGroup(const Suite& suite, const std::vector<GroupApp>& apps, i
       report = session(measured, stop);
     }
     const auto slice_cpu = cpu.Finish();
+    const auto proxy_cpu = cpu.ProxyCpu();
     if (stop) return out.interrupted = true, out;
     for (size_t k = 0; k < alive.size(); ++k) {
       launch::TreeUsage usage = samplers[k]->Finish();
-      double cpu_s = 0;  // every measured slice: the app's own and its tails in the others'
+      double cpu_s = 0, proxy_s = 0;  // every measured slice: its own and its tails in others'
       for (size_t i = 0; i < slices.size(); ++i)
-        if (slices[i].measured) cpu_s += slice_cpu[k][i];
+        if (slices[i].measured) cpu_s += slice_cpu[k][i], proxy_s += proxy_cpu[k][i];
       out.apps[alive[k]] = AppResult(apps[alive[k]], round, std::move(report.targets[k]),
                                      SlicesJson(report, slices, slice_cpu, k, p.mode, alive.size()),
-                                     usage, cpu_s, warmup);
+                                     usage, cpu_s, proxy_s, warmup);
     }
   } catch (const std::exception& e) {
     if (stop) return out.interrupted = true, out;

@@ -2,15 +2,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "common/error.h"
 #include "common/paths.h"
+#include "launch/command.h"
 #include "launch/cpu_list.h"
 #include "launch/host_speed.h"
 #include "launch/proc_tree.h"
@@ -49,11 +52,25 @@ struct RunContext {
 };
 
 void CheckNames(RunContext& ctx) {
-  for (size_t i = 0; i < ctx.suite.servers.size(); ++i)
-    if (!ctx.catalog.servers.count(ctx.suite.servers[i]))
-      throw Error("no server template named \"" + ctx.suite.servers[i] + "\"",
-                  "suite servers[" + std::to_string(i) + "]",
+  for (size_t i = 0; i < ctx.suite.servers.size(); ++i) {
+    const std::string& name = ctx.suite.servers[i];
+    const std::string where = "suite servers[" + std::to_string(i) + "]";
+    if (!ctx.catalog.servers.count(name))
+      throw Error("no server template named \"" + name + "\"", where,
                   "add it to " + ctx.suite.servers_file.string() + " or use one defined there");
+    for (const std::string& proxy : ctx.suite.proxies.at(name)) {
+      if (proxy == "none") continue;
+      if (!ctx.catalog.proxies.count(proxy))
+        throw Error("no proxy named \"" + proxy + "\" in " + ctx.suite.servers_file.string(),
+                    where + ".proxy", "define it under \"proxies\" there");
+      if (!ctx.catalog.servers.at(name).behind.count(proxy))
+        throw Error("server \"" + name + "\" has no \"behind\": {\"" + proxy + "\": ...} in " +
+                        ctx.suite.servers_file.string(),
+                    where + ".proxy",
+                    "say there how it runs behind " + proxy + ", or measure it direct");
+      ProxyProgram(ctx.catalog.proxies.at(proxy));  // a missing nginx names its package now
+    }
+  }
   for (size_t i = 0; i < ctx.suite.frameworks.size(); ++i)
     if (!ctx.frameworks.count(ctx.suite.frameworks[i]))
       throw Error("no framework named \"" + ctx.suite.frameworks[i] + "\"",
@@ -61,8 +78,25 @@ void CheckNames(RunContext& ctx) {
                   "add it to " + ctx.suite.frameworks_file.string());
 }
 
+std::string ReadFileText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 json VerifyJson(const VerifyOutcome& v) {
   return {{"passed", v.passed}, {"checks", v.checks}, {"failures", v.failures}};
+}
+
+// "nginx version: nginx/1.22.1" (from `PROGRAM -v`), or null.
+json ProxyVersion(const launch::ProxyTemplate& proxy, const std::filesystem::path& logs) {
+  const std::filesystem::path out = logs / (proxy.name + "-version.txt");
+  std::filesystem::remove(out);
+  launch::RunCommand({ProxyProgram(proxy), "-v"}, out.string());  // nginx prints it on stderr
+  std::string text = launch::FileTail(out.string(), 200);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text.empty() ? json(nullptr) : json(text);
 }
 
 json BuildMeta(RunContext& ctx, const ResultsFile& results) {
@@ -73,6 +107,14 @@ json BuildMeta(RunContext& ctx, const ResultsFile& results) {
   meta["suite"] = ctx.suite.source;
   meta["servers"] = servers;
   meta["frameworks"] = frameworks;
+  json proxies = json::object();
+  for (const auto& [server, list] : ctx.suite.proxies)
+    for (const auto& proxy : list)
+      if (proxy != "none" && !proxies.contains(proxy)) {
+        proxies[proxy] = ctx.catalog.proxies.at(proxy).source;
+        proxies[proxy]["version"] = ProxyVersion(ctx.catalog.proxies.at(proxy), ctx.logs);
+      }
+  if (!proxies.empty()) meta["proxies"] = proxies;
   meta["pinning"] = {{"server_cpus", ctx.suite.server_cpus}, {"load_cpus", ctx.suite.load_cpus}};
   const json& earlier = results.EarlierMeta();
   bool resumed = results.Reused() > 0 && earlier.is_object() && earlier.contains("started_at");
@@ -99,7 +141,7 @@ class BlockServers {
   launch::Server* Get(const CellSpec& cell, std::string& reason, bool& excluded) {
     std::string key = cell.GroupKey();
     auto it = servers_.find(key);
-    if (it != servers_.end() && it->second.process().Running()) return &it->second;
+    if (it != servers_.end() && it->second.Running()) return &it->second;
     if (it != servers_.end()) {
       it->second.Stop();
       servers_.erase(it);
@@ -115,8 +157,13 @@ class BlockServers {
     config.ready_timeout_s = ctx_.suite.ready_timeout_s;
     config.probe_path = ctx_.suite.probe_path;
     config.hash_seed = std::to_string(ctx_.rng.Next() % 4294967296ULL);
-    std::string name = cell.framework + "-" + cell.profile + "-" + cell.server + "-" + cell.db;
+    std::string name =
+        cell.framework + "-" + cell.profile + "-" + cell.ServerLabel() + "-" + cell.db;
     config.log_path = ctx_.logs / (name + ".log");
+    if (cell.proxy != "none") {
+      config.proxy = &ctx_.catalog.proxies.at(cell.proxy);
+      config.proxy_dir = ctx_.logs / (name + ".run");
+    }
     try {
       config.database_url = dbs_.Url(cell.db);
       progress_.Note("starting " + name + " (round " + std::to_string(round_) + ")");
@@ -240,7 +287,8 @@ std::vector<std::vector<const Group*>> Blocks(const std::vector<Group>& groups, 
   std::vector<std::vector<const Group*>> blocks;
   std::map<std::string, size_t> index;
   for (const Group& g : groups) {
-    auto [it, added] = index.emplace(g.server + "/" + g.db, blocks.size());
+    const std::string label = g.proxy == "none" ? g.server : g.server + "+" + g.proxy;
+    auto [it, added] = index.emplace(label + "/" + g.db, blocks.size());
     if (added) blocks.emplace_back();
     blocks[it->second].push_back(&g);
   }
@@ -338,17 +386,27 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
   for (const CellSpec& cell : ctx.cells) {
     const launch::ServerTemplate& t = ctx.catalog.servers.at(cell.server);
     const LoadLevel& level = suite.levels[cell.level];
+    std::vector<std::string> quirks = t.quirks;
+    json proxy_template = nullptr;
+    if (cell.proxy != "none") {
+      const launch::BehindTemplate& behind = t.behind.at(cell.proxy);
+      quirks.insert(quirks.end(), behind.quirks.begin(), behind.quirks.end());
+      const launch::ProxyTemplate& proxy = ctx.catalog.proxies.at(cell.proxy);
+      quirks.insert(quirks.end(), proxy.quirks.begin(), proxy.quirks.end());
+      proxy_template = {{"proxy", proxy.source}, {"config", ReadFileText(behind.config)}};
+    }
     json fields = {{"framework", cell.framework},
                    {"profile", cell.profile},
                    {"server", cell.server},
+                   {"proxy", cell.proxy},
                    {"db", cell.db},
                    {"route", suite.routes[cell.route].name},
                    {"model", level.model},
                    {"concurrency", level.model == "closed" ? json(level.concurrency) : json()},
                    {"rate", level.model == "open" ? json(level.rate) : json()},
                    {"group", cell.group},
-                   {"server_quirks", t.quirks}};
-    results.AddCell(cell.id, CellDefinition(suite, cell, t.source), fields);
+                   {"server_quirks", quirks}};
+    results.AddCell(cell.id, CellDefinition(suite, cell, t.source, proxy_template), fields);
   }
   results.Meta() = BuildMeta(ctx, results);
   results.Meta()["paired"] = PairedMeta(suite, seed);

@@ -49,15 +49,16 @@ double TreeCpuSeconds(pid_t root) {
   return ns / 1e9;
 }
 
-SliceCpu::SliceCpu(std::vector<pid_t> roots, const std::vector<load::SliceSpec>& slices,
+SliceCpu::SliceCpu(std::vector<AppTrees> apps, const std::vector<load::SliceSpec>& slices,
                    int64_t zero_ns, const std::atomic<bool>& stop)
-    : roots_(std::move(roots)), stop_(stop) {
+    : apps_(std::move(apps)), stop_(stop) {
   for (const auto& s : slices)
     boundaries_.push_back(zero_ns + static_cast<int64_t>(s.start_s * 1e9));
   if (!slices.empty())
     boundaries_.push_back(
         zero_ns + static_cast<int64_t>((slices.back().start_s + slices.back().duration_s) * 1e9));
-  totals_.assign(boundaries_.size(), std::vector<double>(roots_.size(), -1));
+  totals_.assign(boundaries_.size(), std::vector<double>(apps_.size(), -1));
+  proxy_totals_ = totals_;
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -76,20 +77,34 @@ void SliceCpu::Loop() {
       nanosleep(&ts, nullptr);
     }
     if (stop_) return;
-    for (size_t a = 0; a < roots_.size(); ++a) totals_[b][a] = TreeCpuSeconds(roots_[a]);
+    for (size_t a = 0; a < apps_.size(); ++a) {
+      const double server = TreeCpuSeconds(apps_[a].server);
+      const double proxy = apps_[a].proxy > 0 ? TreeCpuSeconds(apps_[a].proxy) : 0;
+      proxy_totals_[b][a] = proxy;
+      totals_[b][a] = server < 0 || proxy < 0 ? -1 : server + proxy;
+    }
   }
+}
+
+std::vector<std::vector<double>> SliceCpu::Deltas(const std::vector<std::vector<double>>& totals,
+                                                  size_t apps) {
+  const size_t slices = totals.empty() ? 0 : totals.size() - 1;
+  std::vector<std::vector<double>> cpu(apps, std::vector<double>(slices, 0));
+  for (size_t a = 0; a < apps; ++a)
+    for (size_t s = 0; s < slices; ++s) {
+      const double begin = totals[s][a], end = totals[s + 1][a];
+      if (begin >= 0 && end >= begin) cpu[a][s] = end - begin;
+    }
+  return cpu;
 }
 
 std::vector<std::vector<double>> SliceCpu::Finish() {
   if (thread_.joinable()) thread_.join();
-  const size_t slices = boundaries_.empty() ? 0 : boundaries_.size() - 1;
-  std::vector<std::vector<double>> cpu(roots_.size(), std::vector<double>(slices, 0));
-  for (size_t a = 0; a < roots_.size(); ++a)
-    for (size_t s = 0; s < slices; ++s) {
-      const double begin = totals_[s][a], end = totals_[s + 1][a];
-      if (begin >= 0 && end >= begin) cpu[a][s] = end - begin;
-    }
-  return cpu;
+  return Deltas(totals_, apps_.size());
+}
+
+std::vector<std::vector<double>> SliceCpu::ProxyCpu() const {
+  return Deltas(proxy_totals_, apps_.size());
 }
 
 }  // namespace fwbench::suite

@@ -213,6 +213,70 @@ Route ParseRoute(const Reader& r, const json& spec, const std::string& field) {
   return route;
 }
 
+// A proxy value: "nginx" or a non-empty list of them, each known, none twice.
+std::vector<std::string> ParseProxies(const Reader& r, const json& value,
+                                      const std::string& field) {
+  std::string known;
+  for (const auto& p : KnownProxies()) known += (known.empty() ? "" : ", ") + ("\"" + p + "\"");
+  std::vector<json> items;
+  if (value.is_array()) {
+    if (value.empty()) r.Fail(field, "must not be an empty list", "use one of " + known);
+    items.assign(value.begin(), value.end());
+  } else {
+    items.push_back(value);
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string path = value.is_array() ? field + "[" + std::to_string(i) + "]" : field;
+    if (!items[i].is_string())
+      r.Fail(path, "must be a proxy name or a list of them (got " + items[i].dump() + ")",
+             "use one of " + known);
+    std::string name = items[i].get<std::string>();
+    const auto& all = KnownProxies();
+    if (std::find(all.begin(), all.end(), name) == all.end())
+      r.Fail(path, "unknown proxy \"" + name + "\"", "use one of " + known);
+    if (std::find(out.begin(), out.end(), name) != out.end())
+      r.Fail(path, "proxy \"" + name + "\" is listed twice");
+    out.push_back(name);
+  }
+  return out;
+}
+
+// "servers": names, or objects {"name": "uwsgi", "proxy": "nginx" | ["none", "nginx"]}.
+void ParseServers(const Reader& r, const json& doc, Suite& suite) {
+  const std::vector<std::string> fallback = doc.contains("proxy")
+                                                ? ParseProxies(r, doc["proxy"], "proxy")
+                                                : std::vector<std::string>{"none"};
+  if (!doc.contains("servers")) r.Fail("servers", "missing field", "add a non-empty list of names");
+  const json& list = doc["servers"];
+  if (!list.is_array() || list.empty())
+    r.Fail("servers", "must be a non-empty list of names or {\"name\", \"proxy\"} objects");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = "servers[" + std::to_string(i) + "]";
+    const json& item = list[i];
+    std::string name;
+    std::vector<std::string> proxies = fallback;
+    if (item.is_string()) {
+      name = item.get<std::string>();
+    } else if (item.is_object()) {
+      r.OnlyKnown(item, path, {"name", "proxy"});
+      name = r.String(item, path, "name", "");
+      if (name.empty()) r.Fail(Reader::Join(path, "name"), "missing server name");
+      if (item.contains("proxy")) proxies = ParseProxies(r, item["proxy"], path + ".proxy");
+    } else {
+      r.Fail(path,
+             "must be a server name or {\"name\": ..., \"proxy\": ...} (got " + item.dump() + ")");
+    }
+    if (name.find_first_of("/+") != std::string::npos)
+      r.Fail(path, "server name must not contain '/' or '+' (they are part of cell ids)");
+    if (suite.proxies.count(name))
+      r.Fail(path, "\"" + name + "\" is listed twice",
+             "list it once, with \"proxy\": [\"none\", \"nginx\"] to measure it both ways");
+    suite.servers.push_back(name);
+    suite.proxies[name] = proxies;
+  }
+}
+
 void ParseLoad(const Reader& r, const json& doc, Suite& suite) {
   if (!doc.contains("load")) r.Fail("load", "missing field", "add {\"closed\": [16]}");
   const json& load = doc["load"];
@@ -297,6 +361,11 @@ bool Route::MeasuredOn(const std::string& db) const {
   return databases.empty() || std::find(databases.begin(), databases.end(), db) != databases.end();
 }
 
+const std::vector<std::string>& KnownProxies() {
+  static const std::vector<std::string> kProxies = {"none", "nginx"};
+  return kProxies;
+}
+
 int Paired::Slices(double duration_s) const {
   return std::max(1, static_cast<int>(duration_s / slice_s + 0.5));
 }
@@ -326,7 +395,7 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
                "servers",         "databases",  "routes",      "load",         "workers",
                "threads",         "pinning",    "warmup_s",    "duration_s",   "repetitions",
                "ready_timeout_s", "probe_path", "host_check",  "servers_file", "frameworks_file",
-               "paired"});
+               "paired",          "proxy"});
   if (r.String(doc, "", "schema", "") != "fwbench.suite/1")
     r.Fail("schema", "must be \"fwbench.suite/1\"", "add \"schema\": \"fwbench.suite/1\"");
   Suite suite;
@@ -334,7 +403,7 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
   suite.name = r.String(doc, "", "name", std::filesystem::path(file).stem().string());
   suite.frameworks = r.Names(doc, "frameworks");
   suite.profiles = r.Names(doc, "profiles", {"minimal", "standard"});
-  suite.servers = r.Names(doc, "servers");
+  ParseServers(r, doc, suite);
   suite.databases = r.Names(doc, "databases", {"sqlite", "postgres"});
   if (!doc.contains("routes") || !doc["routes"].is_array() || doc["routes"].empty())
     r.Fail("routes", "must be a non-empty list", "e.g. [\"json\", \"plaintext\"]");

@@ -2,6 +2,7 @@
 // The suite file ("fwbench.suite/1", JSON): what `fwbench run` measures. bench/suites/*.json
 // are examples; results/SCHEMA.md documents every field.
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -49,9 +50,16 @@ struct Paired {
   int Slices(double duration_s) const;
 };
 
+// The proxies a suite knows: "none" (clients talk to the app server) and "nginx" (nginx in
+// front of it, configured as bench/servers.json says for that server).
+const std::vector<std::string>& KnownProxies();
+
 struct Suite {
   std::string name;
   std::vector<std::string> frameworks, profiles, servers, databases;
+  // Per server name: the proxies it is measured behind, in order ("none", "nginx"). Every
+  // server has at least one. From servers[i].proxy, else the top-level "proxy" (default "none").
+  std::map<std::string, std::vector<std::string>> proxies;
   std::vector<Route> routes;
   std::vector<LoadLevel> levels;       // closed levels first, then open
   int workers = 1;                     // server processes, equal for every server

@@ -247,6 +247,21 @@ TEST(ResultsV2, ParsesCellsAndComparisons) {
   }
 }
 
+TEST(ResultsV2, ProxiedCellsAreLabelledServerPlusProxy) {
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  // Put the first comparison's two cells behind nginx; the others carry no "proxy" (direct).
+  const std::string a = doc["comparisons"][0]["a"], b = doc["comparisons"][0]["b"];
+  for (auto& cell : doc["cells"])
+    if (cell["id"] == a || cell["id"] == b) cell["proxy"] = "nginx";
+  const ResultsSet set = ParseResults(doc, "proxied.json");
+  for (const Cell& cell : set.cells) {
+    const bool proxied = cell.id == a || cell.id == b;
+    EXPECT_EQ(cell.server.find("+nginx") != std::string::npos, proxied) << cell.id;
+  }
+  EXPECT_EQ(set.comparisons[0].server, "gunicorn-sync+nginx");
+  EXPECT_EQ(set.comparisons[1].server, "gunicorn-sync");
+}
+
 TEST(ResultsV2, BadFilesNameTheField) {
   TempDir dir;
   const nlohmann::json good = ReadJsonFile(kFixtures / "fixture-v2-a.json");

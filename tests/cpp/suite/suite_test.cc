@@ -248,3 +248,97 @@ TEST(SuiteFile, PairedFieldsAndTheirErrors) {
 
 }  // namespace
 }  // namespace fwbench::suite
+
+namespace fwbench::suite {
+namespace {
+
+// servers: "embedded" direct (top-level default), gunicorn-sync both ways, uwsgi behind nginx.
+const char* kProxied = R"({
+  "schema": "fwbench.suite/1",
+  "frameworks": ["flask", "django"],
+  "profiles": ["minimal"],
+  "servers": ["embedded", {"name": "gunicorn-sync", "proxy": ["none", "nginx"]},
+              {"name": "uwsgi", "proxy": "nginx"}],
+  "databases": ["sqlite"],
+  "routes": ["json"],
+  "load": {"closed": [8]},
+  "duration_s": 2
+})";
+
+TEST(SuiteProxy, ServersTakeAProxyOrAListOfThemAndDefaultToNone) {
+  Suite s = ParseSuite(kProxied, "p.json");
+  EXPECT_EQ(s.servers, (std::vector<std::string>{"embedded", "gunicorn-sync", "uwsgi"}));
+  EXPECT_EQ(s.proxies.at("embedded"), (std::vector<std::string>{"none"}));
+  EXPECT_EQ(s.proxies.at("gunicorn-sync"), (std::vector<std::string>{"none", "nginx"}));
+  EXPECT_EQ(s.proxies.at("uwsgi"), (std::vector<std::string>{"nginx"}));
+  // The top-level "proxy" is the default for servers given by name.
+  Suite all = ParseSuite(Replace(kProxied, "\"databases\"", "\"proxy\": \"nginx\", \"databases\""),
+                         "p.json");
+  EXPECT_EQ(all.proxies.at("embedded"), (std::vector<std::string>{"nginx"}));
+  EXPECT_EQ(all.proxies.at("gunicorn-sync"), (std::vector<std::string>{"none", "nginx"}));
+}
+
+TEST(SuiteProxy, UnknownProxyIsRejectedNamingTheField) {
+  std::string e = ErrorOf(Replace(kProxied, "\"proxy\": \"nginx\"", "\"proxy\": \"apache\""));
+  EXPECT_NE(e.find("servers[2].proxy"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown proxy \"apache\""), std::string::npos) << e;
+  EXPECT_NE(e.find("\"nginx\""), std::string::npos) << e;  // says what is known
+  e = ErrorOf(Replace(kProxied, "[\"none\", \"nginx\"]", "[\"none\", \"haproxy\"]"));
+  EXPECT_NE(e.find("servers[1].proxy[1]"), std::string::npos) << e;
+  e = ErrorOf(Replace(kProxied, "\"databases\"", "\"proxy\": \"envoy\", \"databases\""));
+  EXPECT_NE(e.find(": proxy"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown proxy \"envoy\""), std::string::npos) << e;
+  e = ErrorOf(Replace(kProxied, "\"proxy\": \"nginx\"", "\"proxy\": 3"));
+  EXPECT_NE(e.find("servers[2].proxy"), std::string::npos) << e;
+  e = ErrorOf(Replace(kProxied, "\"proxy\": \"nginx\"", "\"proxy\": \"nginx\", \"port\": 1"));
+  EXPECT_NE(e.find("servers[2].port"), std::string::npos) << e;
+  e = ErrorOf(Replace(kProxied, "\"embedded\",", "\"uwsgi\","));
+  EXPECT_NE(e.find("listed twice"), std::string::npos) << e;
+}
+
+TEST(SuiteProxy, TheAxisExpandsPerServerWithReadableUniqueIds) {
+  Suite s = ParseSuite(kProxied, "p.json");
+  auto cells = ExpandCells(s);
+  ASSERT_EQ(cells.size(), 2u * 4);  // frameworks x (embedded, sync, sync+nginx, uwsgi+nginx)
+  std::vector<std::string> flask;
+  std::set<std::string> ids;
+  for (const auto& c : cells) {
+    ids.insert(c.id);
+    if (c.framework == "flask") flask.push_back(c.id);
+  }
+  EXPECT_EQ(ids.size(), cells.size());
+  EXPECT_EQ(flask,
+            (std::vector<std::string>{"flask/minimal/embedded/sqlite/json/closed-c8",
+                                      "flask/minimal/gunicorn-sync/sqlite/json/closed-c8",
+                                      "flask/minimal/gunicorn-sync+nginx/sqlite/json/closed-c8",
+                                      "flask/minimal/uwsgi+nginx/sqlite/json/closed-c8"}));
+  EXPECT_EQ(cells[3].proxy, "nginx");
+  EXPECT_EQ(cells[3].server, "uwsgi");
+  EXPECT_EQ(cells[3].ServerLabel(), "uwsgi+nginx");
+  EXPECT_EQ(cells[3].GroupKey(), "flask/minimal/uwsgi+nginx/sqlite");
+  auto groups = GroupCells(cells);
+  ASSERT_EQ(groups.size(), 4u);  // direct and proxied gunicorn-sync are measured apart
+  EXPECT_EQ(groups[2].key, "gunicorn-sync+nginx/sqlite/json/closed-c8");
+  EXPECT_EQ(groups[2].proxy, "nginx");
+  EXPECT_EQ(groups[2].server, "gunicorn-sync");
+  EXPECT_EQ(groups[2].cells.size(), 2u);
+  // Only a proxied cell's definition names the proxy (direct ones keep theirs for resuming).
+  EXPECT_FALSE(CellDefinition(s, cells[1], {}).contains("proxy"));
+  EXPECT_EQ(CellDefinition(s, cells[2], {}, {{"config", "x"}})["proxy"], "nginx");
+}
+
+TEST(SuiteProxy, ShippedDefaultAndFullPutGunicornSyncAndUwsgiBehindNginx) {
+  for (const char* name : {"default", "full"}) {
+    Suite s = LoadSuite(SourceDir() / "bench" / "suites" / (std::string(name) + ".json"));
+    EXPECT_EQ(s.proxies.at("gunicorn-sync"), (std::vector<std::string>{"nginx"})) << name;
+    EXPECT_EQ(s.proxies.at("uwsgi"), (std::vector<std::string>{"nginx"})) << name;
+    EXPECT_EQ(s.proxies.at("gunicorn-gthread"), (std::vector<std::string>{"none"})) << name;
+  }
+  Suite quick = LoadSuite(SourceDir() / "bench" / "suites" / "quick.json");
+  EXPECT_EQ(quick.proxies.at("gunicorn-sync"), (std::vector<std::string>{"none"}));
+  Suite both = LoadSuite(SourceDir() / "bench" / "suites" / "nginx.json");
+  EXPECT_EQ(both.proxies.at("uwsgi"), (std::vector<std::string>{"none", "nginx"}));
+}
+
+}  // namespace
+}  // namespace fwbench::suite
