@@ -13,6 +13,7 @@ void AddReportCommand(CLI::App& app) {
   auto weights = std::make_shared<std::string>();
   auto appsize = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto reference = std::make_shared<std::string>();
   auto results = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand(
       "report", "Write tables.md, SVG charts, report.html and report.json from results files");
@@ -21,12 +22,16 @@ void AddReportCommand(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--inproc", *inproc_path, "fwbench.inproc/1 file (in-process framework cost)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--weights", *weights,
-                  "use-case weights (fwbench.weights/1); default src/report/use_cases.json")
+  cmd->add_option(
+         "--weights", *weights,
+         "use-case weights and method (fwbench.weights/2); default src/report/use_cases.json")
       ->check(CLI::ExistingFile);
   cmd->add_option("--appsize", *appsize,
                   "saved fwbench.appsize/1; default: measure now into DIR/appsize.json")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--reference", *reference,
+                  "framework the others are compared with (ratios, matrix points, charts); "
+                  "default: the last framework of the results");
   cmd->add_option("--out", *out, "output folder")->required();
   cmd->callback([=] {
     report::ReportOptions o;
@@ -34,6 +39,7 @@ void AddReportCommand(CLI::App& app) {
     if (!inproc_path->empty()) o.inproc = *inproc_path;
     if (!weights->empty()) o.weights = *weights;
     if (!appsize->empty()) o.appsize = *appsize;
+    if (!reference->empty()) o.reference = *reference;
     o.out = *out;
     const report::ReportOutcome outcome = report::GenerateReport(o);
     std::printf("Decision matrix, winner per use case:\n%s\nreport: %s\n",

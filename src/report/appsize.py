@@ -2,7 +2,11 @@
 
 For every framework in apps/frameworks.json it measures:
   reference_app   files, code lines and framework concepts the reference app under
-                  apps/<framework>/ needs for the shared route contract;
+                  apps/<framework>/ needs for the shared route contract; `written`: the same
+                  counted over what a developer writes (see the counting rules);
+  profiles        per profile (FWBENCH_PROFILE): the app's stack (every third-party
+                  distribution loaded after building the app and serving GET /json, with its
+                  requirements, and their installed size) and the import-and-build time;
   hello_world     the same for src/report/hello/<framework>_hello.py, which is also run once
                   through WSGI to prove it answers "Hello, World!";
   dependencies    the framework distribution's transitive requirements in this venv and the
@@ -16,6 +20,13 @@ For every framework in apps/frameworks.json it measures:
 Counting rules (the same for every framework):
   code line   a line holding a Python token that is not a comment or a docstring; for
               templates a non-blank line. Migrations are generated: listed, not counted.
+  written     what a developer writes: a file a framework command generates (Django's
+              startproject and startapp templates, rendered with the project's and app's
+              names) counts only its lines that differ from the generated text (difflib
+              matching blocks, whitespace and quote style normalized, are generated);
+              migrations and files with no written line do not count as files; concepts
+              count only from written lines. A framework with no generator (Flask) has
+              everything counted as written.
   concept     a distinct framework name the code uses: a name imported from a third-party
               module ("flask.Blueprint"), an attribute of one ("django.db.models.CharField"),
               an attribute of an object made by calling one ("flask.Flask().route"), a dotted
@@ -28,12 +39,15 @@ Usage: python appsize.py --root REPO --out FILE [--runs 7]
 """
 import argparse
 import ast
+import difflib
 import io
 import json
+import os
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import tokenize
 from importlib import metadata
 from pathlib import Path
@@ -60,6 +74,10 @@ def docstring_lines(tree):
 
 
 def python_code_lines(text):
+    return len(python_code_line_numbers(text))
+
+
+def python_code_line_numbers(text):
     skip = docstring_lines(ast.parse(text))
     lines = set()
     ignore = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
@@ -70,7 +88,7 @@ def python_code_lines(text):
         for line in range(tok.start[0], tok.end[0] + 1):
             if line not in skip:
                 lines.add(line)
-    return len(lines)
+    return lines
 
 
 def text_code_lines(text):
@@ -82,8 +100,9 @@ def text_code_lines(text):
 class ConceptVisitor(ast.NodeVisitor):
     """Collects framework names used by one module."""
 
-    def __init__(self, is_third_party, settings_module, module="", exports=None):
+    def __init__(self, is_third_party, settings_module, module="", exports=None, lines=None):
         self.is_third_party = is_third_party
+        self.lines = lines  # None: every line counts; else the line numbers whose concepts count
         self.settings_module = settings_module
         self.module = module  # dotted name of this module ("benchapp.bench")
         self.exports = exports or {}  # other local modules' framework bindings
@@ -91,10 +110,14 @@ class ConceptVisitor(ast.NodeVisitor):
         self.concepts = set()
         self.class_depth = 0
 
+    def add(self, name, node):
+        if self.lines is None or getattr(node, "lineno", None) in self.lines:
+            self.concepts.add(name)
+
     def visit_Import(self, node):
         for alias in node.names:
             if self.is_third_party(alias.name):
-                self.concepts.add(alias.name)
+                self.add(alias.name, node)
                 self.bound[(alias.asname or alias.name).split(".")[0]] = \
                     alias.name if alias.asname else alias.name.split(".")[0]
 
@@ -114,7 +137,7 @@ class ConceptVisitor(ast.NodeVisitor):
             return
         for alias in node.names:
             qual = f"{node.module}.{alias.name}"
-            self.concepts.add(qual)
+            self.add(qual, node)
             self.bound[alias.asname or alias.name] = qual
 
     def qualify(self, node):
@@ -140,7 +163,7 @@ class ConceptVisitor(ast.NodeVisitor):
     def visit_Attribute(self, node):
         qual = self.qualify(node)
         if qual:
-            self.concepts.add(qual)
+            self.add(qual, node)
         else:
             self.generic_visit(node)
 
@@ -152,18 +175,18 @@ class ConceptVisitor(ast.NodeVisitor):
                 if qual:
                     self.bound[target.id] = qual
                 if self.settings_module and target.id.isupper() and target.id[0] != "_":
-                    self.concepts.add(f"setting:{target.id}")
+                    self.add(f"setting:{target.id}", target)
 
     def visit_AnnAssign(self, node):
         self.generic_visit(node)
         if self.settings_module and isinstance(node.target, ast.Name) \
                 and node.target.id.isupper() and node.target.id[0] != "_":
-            self.concepts.add(f"setting:{node.target.id}")
+            self.add(f"setting:{node.target.id}", node.target)
 
     def visit_Constant(self, node):
         if isinstance(node.value, str) and re.fullmatch(r"[a-z_]+(\.[A-Za-z_]\w*)+", node.value) \
                 and self.is_third_party(node.value):
-            self.concepts.add(node.value)
+            self.add(node.value, node)
 
 
 TEMPLATE_TAG = re.compile(r"{%-?\s*(\w+)")
@@ -228,40 +251,115 @@ def local_exports(files, base, is_third_party):
     return exports
 
 
-def count_tree(files, root, is_third_party, base=None):
-    """Files, code lines and concepts of a list of files (`base`: their import root)."""
+def generated_line_numbers(text, generated_text):
+    """1-based line numbers of `text` that match the generated text (stripped, in order)."""
+    def norm(line):  # whitespace and quote style are formatting, not writing
+        return line.strip().replace("'", '"')
+
+    mine = [norm(line) for line in text.splitlines()]
+    theirs = [norm(line) for line in generated_text.splitlines()]
+    matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
+    lines = set()
+    for block in matcher.get_matching_blocks():
+        lines.update(i + 1 for i in range(block.a, block.a + block.size) if mine[i])
+    return lines
+
+
+def count_tree(files, root, is_third_party, base=None, scaffold=None):
+    """Files, code lines and concepts of a list of files (`base`: their import root), and the
+    same over what a developer writes (`written`): `scaffold` maps a path to the text a
+    framework command generates for it."""
+    scaffold = scaffold or {}
     exports = local_exports(files, base, is_third_party) if base else {}
     out = {"files": 0, "code_lines": 0, "generated_files": 0, "generated_lines": 0,
            "by_file": {}}
-    concepts, imports = set(), set()
+    written = {"files": 0, "code_lines": 0, "scaffold_files": [], "scaffold_lines": 0,
+               "by_file": {}}
+    concepts, imports, written_concepts = set(), set(), set()
     for path in files:
         rel = path.relative_to(root).as_posix()
         text = path.read_text(encoding="utf-8")
         generated = "migrations" in path.parts and path.name != "__init__.py"
+        from_scaffold = generated_line_numbers(text, scaffold[path]) if path in scaffold else set()
+        if path in scaffold:
+            written["scaffold_files"].append(rel)
         if path.suffix == ".py":
-            lines = python_code_lines(text)
+            numbers = python_code_line_numbers(text)
+            lines = len(numbers)
+            mine = numbers - from_scaffold
             name, is_package = module_name(path, base)
-            visitor = ConceptVisitor(is_third_party, path.name == "settings.py",
-                                     name + (".__init__" if is_package else ""), exports)
+            settings = path.name == "settings.py"
+            qual = name + (".__init__" if is_package else "")
+            visitor = ConceptVisitor(is_third_party, settings, qual, exports)
             visitor.visit(ast.parse(text))
+            mine_visitor = ConceptVisitor(is_third_party, settings, qual, exports, lines=mine)
+            mine_visitor.visit(ast.parse(text))
             if not generated:
                 concepts |= visitor.concepts
+                written_concepts |= mine_visitor.concepts
                 imports |= {c.split(".")[0] for c in visitor.concepts if ":" not in c}
         else:
             lines = text_code_lines(text)
+            mine = {i + 1 for i, line in enumerate(text.splitlines()) if line.strip()}
+            mine -= from_scaffold
             if path.suffix in {".html", ".jinja", ".j2"}:
                 concepts |= template_concepts(text)
+                written_concepts |= template_concepts(text)
         if generated:
             out["generated_files"] += 1
             out["generated_lines"] += lines
         else:
             out["files"] += 1
             out["code_lines"] += lines
+            written["scaffold_lines"] += lines - len(mine)
+            if mine:
+                written["files"] += 1
+                written["code_lines"] += len(mine)
+                written["by_file"][rel] = len(mine)
         out["by_file"][rel] = lines
     out["concepts"] = len(concepts)
     out["concept_names"] = sorted(concepts)
     out["third_party_imports"] = sorted(imports)
+    written["concepts"] = len(written_concepts)
+    written["concept_names"] = sorted(written_concepts)
+    out["written"] = written
     return out
+
+
+def django_scaffold(app_dir):
+    """{path: text} that Django's startproject and startapp would generate for the projects
+    (a package with settings.py and wsgi.py) and apps (a package with apps.py) under app_dir,
+    rendered the way those commands render them (Django's template engine, no autoescape)."""
+    import django
+    from django.template import Context, Engine
+    conf = Path(django.__file__).parent / "conf"
+    engine = Engine()
+    version = django.get_version()
+    out = {}
+
+    def render(template_dir, target_dir, context, rename=None):
+        for template in sorted(template_dir.rglob("*-tpl")):
+            rel = template.relative_to(template_dir).as_posix()[:-len("-tpl")]
+            if rename:
+                rel = rel.replace(*rename)
+            text = engine.from_string(template.read_text()).render(Context(
+                dict(context, docs_version=".".join(version.split(".")[:2]),
+                     django_version=version, secret_key="(generated)"), autoescape=False))
+            out[target_dir / rel] = text
+
+    for settings in sorted(Path(app_dir).rglob("settings.py")):
+        project = settings.parent
+        if (project / "wsgi.py").exists():
+            render(conf / "project_template", project.parent, {"project_name": project.name},
+                   ("project_name", project.name))
+    for apps_py in sorted(Path(app_dir).rglob("apps.py")):
+        app = apps_py.parent
+        camel = "".join(part.capitalize() for part in app.name.split("_"))
+        render(conf / "app_template", app, {"app_name": app.name, "camel_case_app_name": camel})
+    return out
+
+
+SCAFFOLDS = {"django": django_scaffold}
 
 
 def app_files(app_dir):
@@ -435,6 +533,55 @@ def import_time_ms(hello_file, runs):
             "what": "fresh interpreter: import the hello-world module and build its WSGI app"}
 
 
+PROFILE_PROBE = r"""
+import importlib, io, json, os, sys, time
+before = set(sys.modules)
+sys.path[:0] = json.loads(sys.argv[1])
+os.chdir(sys.argv[2])
+t = time.perf_counter()
+module, attr = sys.argv[3].split(":")
+app = getattr(importlib.import_module(module), attr)
+ms = (time.perf_counter() - t) * 1000
+environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/json", "QUERY_STRING": "",
+           "SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_HOST": "localhost",
+           "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
+           "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.multithread": False,
+           "wsgi.multiprocess": False, "wsgi.run_once": False}
+status = []
+body = b"".join(app(environ, lambda s, h, e=None: status.append(s)))
+loaded = sorted({m.split(".")[0] for m in set(sys.modules) - before})
+print(json.dumps({"import_ms": round(ms, 2), "status": status[0], "modules": loaded}))
+"""
+
+
+def profile_stack(root, entry, profile, runs):
+    """The app's stack and import-and-build time in one profile (fresh interpreters)."""
+    env = dict(os.environ, FWBENCH_PROFILE=profile, **entry.get("env", {}))
+    with tempfile.TemporaryDirectory() as tmp:
+        env["DATABASE_URL"] = f"sqlite:///{tmp}/appsize.db"  # /json touches no database
+        paths = [str(root / p) for p in entry.get("pythonpath", [entry["dir"]])]
+        samples, modules = [], set()
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, "-c", PROFILE_PROBE, json.dumps(paths),
+                                  str(root / entry["dir"]), entry["wsgi"]],
+                                 capture_output=True, text=True, env=env)
+            if out.returncode != 0:
+                raise SystemExit(f"appsize: the {profile} app of {entry['dir']} did not start: "
+                                 f"{out.stderr.strip().splitlines()[-1:]}")
+            probe = json.loads(out.stdout.strip().splitlines()[-1])
+            if not probe["status"].startswith("200"):
+                raise SystemExit(f"appsize: GET /json answered {probe['status']} "
+                                 f"({entry['dir']}, {profile})")
+            samples.append(probe["import_ms"])
+            modules |= set(probe["modules"])
+    stack = dependency_summary(distributions_of(modules))
+    return {"stack": stack,
+            "import_time_ms": {"median": round(statistics.median(samples), 2),
+                               "samples": samples, "runs": runs,
+                               "what": "fresh interpreter: import the app's WSGI module and "
+                                       "build the app (FWBENCH_PROFILE=" + profile + ")"}}
+
+
 def measure(root, runs):
     frameworks = json.loads((root / "apps/frameworks.json").read_text())["frameworks"]
     out = {"schema": "fwbench.appsize/1",
@@ -447,12 +594,15 @@ def measure(root, runs):
         local = local_module_names([p for p in search if p.is_dir()])
         is_third_party = make_is_third_party(local)
         dist = FRAMEWORK_DISTRIBUTIONS.get(name, entry.get("distribution", name))
-        ref = count_tree(app_files(app_dir), root, is_third_party, app_dir)
+        scaffold = SCAFFOLDS[name](app_dir) if name in SCAFFOLDS else {}
+        ref = count_tree(app_files(app_dir), root, is_third_party, app_dir, scaffold)
         ref["path"] = entry["dir"]
         result = {"version": metadata.version(dist), "distribution": dist, "reference_app": ref,
                   "dependencies": dependency_summary([dist]),
                   "app_stack": dependency_summary(
                       distributions_of(ref["third_party_imports"]) or [dist])}
+        result["profiles"] = {p: profile_stack(root, entry, p, runs)
+                              for p in ("minimal", "standard")}
         hello_file = Path(__file__).parent / "hello" / f"{name}_hello.py"
         if hello_file.exists():
             result["hello_world"] = hello_world(hello_file, name, root, is_third_party)

@@ -9,7 +9,7 @@ namespace fwbench::report {
 namespace {
 
 const char* kStyle = R"css(
-:root { --ink:#1d2330; --muted:#5b6475; --line:#dfe3ea; --bg:#f6f7f9; --flask:#1f5fa8; --django:#1e8449; }
+:root { --ink:#1d2330; --muted:#5b6475; --line:#dfe3ea; --bg:#f6f7f9; --flask:#0072B2; --django:#D55E00; }
 * { box-sizing: border-box; }
 body { margin:0; font:15px/1.5 "DejaVu Sans", system-ui, sans-serif; color:var(--ink); background:var(--bg); }
 main { max-width:1180px; margin:0 auto; padding:28px 28px 60px; }
@@ -40,6 +40,11 @@ details.src li { margin:2px 0; overflow-wrap:anywhere; }
 figure { margin:18px 0; } figcaption { font-weight:600; margin-bottom:6px; }
 figure svg { max-width:100%; height:auto; }
 code { background:#eef1f5; padding:1px 4px; border-radius:3px; font-size:13px; }
+.scroll { overflow-x:auto; max-width:100%; }
+.caveat { background:#fff8e6; border-left:3px solid #E69F00; padding:4px 10px; margin:4px 0 10px; font-size:12.5px; }
+.missing { color:#8a4b00; font-size:12.5px; }
+.pts { font-variant-numeric:tabular-nums; }
+.method li { margin:4px 0; }
 )css";
 
 std::string FwClass(const std::string& fw) { return "fw-" + fw; }
@@ -59,69 +64,100 @@ std::string Opt(const std::optional<Measure>& m, double scale = 1, bool ci = tru
 
 std::string OptRatio(const std::optional<double>& v) { return v ? Sig(*v) : "–"; }
 
+std::string Pts(double v) { return (v > 0 ? "+" : "") + Fixed(v, 2); }
+
 std::string AnswerSection(const PageInput& p) {
+  const Matrix& m = *p.matrix;
   std::string h =
-      "<section><h2>The answer per use case</h2>\n<table class=\"answer\"><tr><th>Use "
-      "case</th><th>Article suggests</th><th>Measured winner</th>";
-  for (const auto& fw : p.matrix->frameworks) h += "<th class=\"num\">" + Fw(fw) + " score</th>";
+      "<section><h2>The answer per use case</h2>\n<div class=\"scroll\"><table "
+      "class=\"answer\"><tr><th>Use case</th><th>Article suggests</th><th>Measured "
+      "winner</th><th class=\"num\">P(win)</th>";
+  for (const auto& fw : m.frameworks) h += "<th class=\"num\">" + Fw(fw) + " score</th>";
   h += "<th class=\"num\">Margin</th><th>How robust</th></tr>\n";
   for (const UseCaseResult& r : *p.use_cases) {
     h += "<tr><td><b>" + HtmlEscape(r.use_case.label) + "</b><div class=\"muted\">" +
-         HtmlEscape(r.use_case.why) + "</div></td><td>" +
-         (r.use_case.article_pick.empty() ? "–" : Fw(r.use_case.article_pick)) +
-         "</td><td class=\"win\">" + Fw(r.winner) + "</td>";
-    for (const auto& fw : p.matrix->frameworks)
+         HtmlEscape(r.use_case.why) + "</div>";
+    for (const auto& e : r.evidence_used)
+      h += "<div class=\"muted\">Evidence: " + HtmlEscape(e) + "</div>";
+    for (const auto& e : r.missing_evidence)
+      h += "<div class=\"missing\">Evidence missing: " + HtmlEscape(e) + "</div>";
+    if (!r.missing.empty())
+      h += "<div class=\"missing\">Weighted measures without data: " +
+           std::to_string(r.missing.size()) + " (listed in the matrix)</div>";
+    h += "</td><td>" + (r.use_case.article_pick.empty() ? "–" : Fw(r.use_case.article_pick)) +
+         "</td><td class=\"win\">" + Fw(r.winner) + "</td><td class=\"num\">" +
+         Fixed(r.p_win.at(r.winner), 2) + "</td>";
+    for (const auto& fw : m.frameworks)
       h += "<td class=\"num\">" + Fixed(r.scores.at(fw), 2) + "</td>";
     h += "<td class=\"num\">" + Fixed(r.margin, 2) + "</td><td>" +
          HtmlEscape(DescribeSensitivity(r)) + "</td></tr>\n";
   }
-  h += "</table><p class=\"muted\">Scores are out of 10: the weighted mean of the criterion scores "
-       "below, over criteria with data. "
-       "Weights per use case are in <code>src/report/use_cases.json</code> (pass your own with "
-       "<code>--weights FILE</code>). "
-       "“How robust” is the smallest change of one weight that makes another framework "
-       "tie.</p></section>\n";
+  h += "</table></div><p class=\"muted\">Scores run from −10 to +10 against " +
+       HtmlEscape(m.reference) +
+       " (which scores 0): the weighted mean of the criterion points below, times 10. "
+       "P(win) is the share of " +
+       std::to_string(m.method.draws) +
+       " Monte Carlo draws the winner wins, with every measurement resampled within its "
+       "interval and the weights drawn around the shipped ones. Weights per use case are in "
+       "<code>src/report/use_cases.json</code> (pass your own with <code>--weights "
+       "FILE</code>). “How robust” is the smallest change of one weight that makes another "
+       "framework tie; the tornado chart below gives the margin with each criterion or measure "
+       "left out.</p></section>\n";
   return h;
 }
 
 std::string MatrixSection(const PageInput& p) {
+  const Matrix& m = *p.matrix;
   std::string h =
-      "<section><h2>Decision matrix</h2>\n<p class=\"muted\">Each score is out of 10 (10 = best of "
-      "the frameworks measured on that measure; a checklist scores its fraction). "
-      "Every score lists its evidence. A criterion without data says so and is left out of the "
-      "weighted scores.</p>\n";
-  h += "<table><tr><th style=\"width:18%\">Criterion</th>";
-  for (const auto& fw : p.matrix->frameworks) h += "<th>" + Fw(fw) + "</th>";
+      "<section><h2>Decision matrix</h2>\n<p class=\"muted\">Points per criterion against " +
+      HtmlEscape(m.reference) + " (from −1 to +1; " + HtmlEscape(m.reference) +
+      " is 0): the mean of the criterion's scored measures. A measured ratio inside the ±" +
+      Sig(m.method.band * 100) + "% band, interval included, is a tie (0); a ratio of " +
+      Sig(m.method.cap) +
+      "× or more is a full point. Every measure lists its evidence; measures shown but not "
+      "scored, and measures without data, say why. These are the default routes; each use case "
+      "reads its own (above).</p>\n";
+  h += "<div class=\"scroll\"><table><tr><th style=\"width:22%\">Criterion</th>";
+  for (const auto& fw : m.frameworks) h += "<th>" + Fw(fw) + "</th>";
   h += "</tr>\n";
-  for (const CriterionRow& row : p.matrix->rows) {
-    h += "<tr><td><b>" + HtmlEscape(row.criterion.label) +
-         "</b><div class=\"muted\">Article: " + HtmlEscape(row.criterion.article) + "</div></td>";
+  for (const CriterionRow& row : m.rows) {
+    h += "<tr><td><b>" + HtmlEscape(row.criterion.label) + "</b><div class=\"muted\">" +
+         (row.criterion.in_article ? "Article: " : "") + HtmlEscape(row.criterion.article) +
+         "</div>";
+    std::string off;
+    for (const ScoredMeasure& s : row.measures) {
+      if (s.counted) continue;
+      off += "<li class=\"" + std::string(s.missing ? "missing" : "muted") + "\">" +
+             HtmlEscape(s.input.label) + ": " + (s.missing ? "no data: " : "") +
+             HtmlEscape(s.why_not_counted) + "</li>";
+    }
+    if (!off.empty()) h += "<ul class=\"evidence\">" + off + "</ul>";
+    h += "</td>";
     if (!row.has_data()) {
-      std::string why;
-      for (const auto& m : row.measures)
-        why += HtmlEscape(m.input.label + ": " + m.why_not_counted) + "<br>";
-      h += "<td colspan=\"" + std::to_string(p.matrix->frameworks.size()) +
-           "\" class=\"nodata\">No data: left out of every score." +
-           (why.empty() ? std::string() : "<br>" + why) + "</td></tr>\n";
+      h += "<td colspan=\"" + std::to_string(m.frameworks.size()) +
+           "\" class=\"nodata\">No data: left out of every score.</td></tr>\n";
       continue;
     }
-    for (const auto& fw : p.matrix->frameworks) {
-      const double s = row.scores.at(fw);
-      h += "<td><span class=\"score " + FwClass(fw) +
-           "\"><span class=\"bar\" style=\"width:" + Fixed(s * 6, 0) +
-           "px;background:currentColor\"></span>" + Fixed(s, 1) + "</span><ul class=\"evidence\">";
-      for (const ScoredMeasure& m : row.measures) {
-        if (!m.counted) continue;
-        auto ev = m.input.evidence.find(fw);
-        h += "<li>" + HtmlEscape(m.input.label) + ": " +
-             HtmlEscape(ev == m.input.evidence.end() ? "" : ev->second) + " → <b>" +
-             Fixed(m.scores.at(fw), 1) + "</b></li>";
+    for (const auto& fw : m.frameworks) {
+      const double s = row.points.at(fw);
+      h += "<td><span class=\"score " + FwClass(fw) + "\">" +
+           (fw == m.reference ? std::string("0 (reference)") : Pts(s)) +
+           "</span><ul class=\"evidence\">";
+      for (const ScoredMeasure& ms : row.measures) {
+        auto ev = ms.input.evidence.find(fw);
+        if (ev == ms.input.evidence.end() && !ms.counted) continue;
+        h += "<li>" + HtmlEscape(ms.input.label) + ": " +
+             HtmlEscape(ev == ms.input.evidence.end() ? "" : ev->second);
+        if (ms.counted && fw != m.reference)
+          h += " → <b class=\"pts\">" + Pts(ms.points.at(fw)) + "</b>";
+        if (!ms.counted) h += " <span class=\"muted\">(not scored)</span>";
+        h += "</li>";
       }
       h += "</ul>";
       std::string cites;
-      for (const ScoredMeasure& m : row.measures) {
-        auto it = m.input.citations.find(fw);
-        if (!m.counted || it == m.input.citations.end()) continue;
+      for (const ScoredMeasure& ms : row.measures) {
+        auto it = ms.input.citations.find(fw);
+        if (it == ms.input.citations.end()) continue;
         for (const auto& c : it->second) cites += "<li>" + HtmlEscape(c) + "</li>";
       }
       if (!cites.empty())
@@ -130,17 +166,40 @@ std::string MatrixSection(const PageInput& p) {
     }
     h += "</tr>\n";
   }
-  return h + "</table></section>\n";
+  return h + "</table></div></section>\n";
 }
 
 std::string ChartsSection(const PageInput& p) {
   if (p.charts.empty()) return "";
   std::string h = "<section><h2>Charts</h2>\n";
   for (size_t i = 0; i < p.charts.size(); ++i) {
-    h += "<figure><figcaption>" + HtmlEscape(p.charts[i].title) + "</figcaption>\n" +
-         p.chart_svgs[i] + "\n</figure>\n";
+    h += "<figure><figcaption>" + HtmlEscape(p.charts[i].title) + "</figcaption>\n";
+    if (!p.charts[i].note.empty())
+      h += "<p class=\"muted\">" + HtmlEscape(p.charts[i].note) + "</p>\n";
+    h += "<div class=\"scroll\">" + p.chart_svgs[i] + "</div>\n</figure>\n";
   }
   return h + "</section>\n";
+}
+
+// The caveats of one route's numbers, next to them: saturated latency cells and comparisons
+// whose interval is wider than their target.
+std::string RouteCaveats(const RouteTable& t) {
+  std::string saturated;
+  for (const FrameworkRow& r : t.rows)
+    if (r.saturated_at) saturated += (saturated.empty() ? "" : ", ") + r.config + " " + r.framework;
+  int noisy = 0;
+  for (const RatioRow& r : t.ratios) noisy += r.noisy;
+  std::string h;
+  if (!saturated.empty())
+    h += "<div class=\"caveat\">Saturated at the open-loop rate (latency is queueing time; no "
+         "latency ratio, not drawn, not scored): " +
+         HtmlEscape(saturated) + ".</div>\n";
+  if (noisy > 0)
+    h += "<div class=\"caveat\">" + std::to_string(noisy) + " of " +
+         std::to_string(t.ratios.size()) +
+         " comparisons below are noisy (⚠: the interval is wider than the target); the matrix "
+         "uses their intervals as they are.</div>\n";
+  return h;
 }
 
 std::string TablesSection(const PageInput& p) {
@@ -148,8 +207,8 @@ std::string TablesSection(const PageInput& p) {
                   HtmlEscape(EstimatesNote(*p.results)) + "</p>\n<p class=\"muted\">" +
                   HtmlEscape(RatiosNote(*p.results)) + "</p>\n";
   for (const RouteTable& t : *p.tables) {
-    h += "<h3>/" + HtmlEscape(t.route) +
-         "</h3>\n<table><tr><th>server · profile · db</th><th>framework</th><th "
+    h += "<h3>/" + HtmlEscape(t.route) + "</h3>\n" + RouteCaveats(t) +
+         "<div class=\"scroll\"><table><tr><th>server · profile · db</th><th>framework</th><th "
          "class=\"num\">req/s [95% CI]</th><th class=\"num\">c</th>"
          "<th class=\"num\">rate</th><th class=\"num\">p50 µs</th><th class=\"num\">p99 µs</th><th "
          "class=\"num\">p99.9 µs</th><th class=\"num\">CPU µs/req</th>"
@@ -170,9 +229,10 @@ std::string TablesSection(const PageInput& p) {
            Opt(r.rss_bytes_per_worker, 1.0 / (1024 * 1024), false) + "</td><td class=\"num\">" +
            (r.cold_start_ms ? Sig(*r.cold_start_ms) : "–") + "</td></tr>\n";
     }
-    h += "</table>\n";
+    h += "</table></div>\n";
     if (t.ratios.empty()) continue;
-    h += "<table><tr><th>server · profile · db</th><th>a / b</th><th>level</th><th "
+    h += "<div class=\"scroll\"><table><tr><th>server · profile · db</th><th>a / "
+         "b</th><th>level</th><th "
          "class=\"num\">rounds</th><th>target reached</th><th class=\"num\">req/s</th><th "
          "class=\"num\">p50</th><th class=\"num\">p99</th><th class=\"num\">CPU/req</th>"
          "<th class=\"num\">RSS/worker</th><th class=\"num\">cold start</th></tr>\n";
@@ -187,24 +247,59 @@ std::string TablesSection(const PageInput& p) {
            "</td><td class=\"num\">" + OptRatio(r.rss_bytes_per_worker) +
            "</td><td class=\"num\">" + OptRatio(r.cold_start_ms) + "</td></tr>\n";
     }
-    h += "</table>\n";
+    h += "</table></div>\n";
   }
   return h + "</section>\n";
 }
 
 std::string MethodSection(const PageInput& p) {
-  std::string h = "<section><h2>How this was made</h2><ul>";
+  const Method& m = p.matrix->method;
+  const std::string ref = HtmlEscape(p.matrix->reference);
+  std::string h = "<section><h2>Method</h2><ul class=\"method\">";
+  h += "<li><b>Criteria.</b> The article's six sections: learning curve and documentation, "
+       "project structure and flexibility, ORM and database support, template engine, "
+       "community and support, performance. A criterion the article does not name (security "
+       "defaults) is shown as its own row with weight 0 unless the weights file writes a reason "
+       "for another weight.</li>";
+  h += "<li><b>One measure per quantity.</b> Cost per request is scored once per route group, "
+       "from each comparison's primary metric (req/s in a closed loop, server CPU per request "
+       "in a duet): with one worker on one CPU, req/s × CPU per request is about 1 s, so "
+       "scoring both would count one quantity twice. The ORM is scored once (database routes); "
+       "the in-process cost is shown, not scored (the same quantity without a server); LTS is "
+       "shown, months of security fixes scored (one release policy); hello-world figures are "
+       "shown as their own row; dependency count is shown, not scored (more packages is not "
+       "worse; their size is in the install size).</li>";
+  h += "<li><b>Effect size.</b> Each measure gives every framework a log ratio against " + ref +
+       " with its standard error (from the comparisons' 95% intervals; 0 for facts). A ratio "
+       "whose interval lies inside ±" +
+       Sig(m.band * 100) + "% is a tie (0 points); otherwise the points are log(ratio) / log(" +
+       Sig(m.cap) +
+       "), capped at ±1, so no single ratio outweighs a criterion. A checklist item "
+       "one side has and the other lacks is ±1; only items the article names are scored "
+       "(ORM, authentication, admin interface).</li>";
+  h += "<li><b>Like for like.</b> Install size is that of the reference app's stack in each "
+       "profile (the distributions it has loaded after serving a request), cold start and RSS "
+       "those of the reference app under each server; hello-world is its own row, not "
+       "scored.</li>";
+  h += "<li><b>Learning curve.</b> Counts what a developer writes: lines of a file that a "
+       "framework command generated (Django's startproject and startapp templates) are not "
+       "counted, nor are migrations or empty files; the counting rules are in "
+       "<code>src/report/appsize.py</code> and the app-size document.</li>";
+  h += "<li><b>Use cases.</b> Score = 10 × Σ w<sub>c</sub> P<sub>c</sub> / Σ w<sub>c</sub> over "
+       "weighted criteria with data. Each use case names its own routes; a route not yet in "
+       "the results is reported as missing evidence, and the criterion's general routes stand "
+       "in meanwhile.</li>";
+  h += "<li><b>Uncertainty.</b> P(win): " + std::to_string(m.draws) + " Monte Carlo draws (seed " +
+       std::to_string(m.seed) +
+       ", SplitMix64): every effect drawn from Normal(log ratio, se), every use case's weights "
+       "from Dirichlet(" +
+       Sig(m.concentration) +
+       " × shipped share). Run-to-run shifts larger than the within-run intervals "
+       "(results/README.md, reproducibility) are not in it.</li>";
+  h += "<li><b>Missing data</b> is listed next to the criterion and the use case, never "
+       "dropped silently.</li></ul><h3>Inputs</h3><ul>";
   for (const auto& note : p.notes) h += "<li>" + HtmlEscape(note) + "</li>";
-  h += "<li>Criterion score: the mean of its measures' scores; a measure scores 10 × best / value "
-       "(lower is better), 10 × value / best (higher is better) "
-       "or 10 × fraction (checklist), and counts only when every framework has a value.</li>"
-       "<li>Use-case score: Σ w<sub>c</sub> s<sub>c</sub> / Σ w<sub>c</sub> over criteria with "
-       "data. Sensitivity: the smallest |Δw<sub>c</sub>| (keeping w ≥ 0) at which a challenger "
-       "ties the winner.</li>"
-       "<li>Results measures use only cells that every framework ran with the same server, "
-       "profile, database, route, load model, concurrency and rate; the value is the geometric "
-       "mean of the cells' estimates.</li>"
-       "</ul></section>\n";
+  h += "</ul></section>\n";
   return h;
 }
 
@@ -230,7 +325,7 @@ std::string DescribeSensitivity(const UseCaseResult& r) {
 std::string RenderAnswerText(const std::vector<UseCaseResult>& use_cases) {
   std::string text;
   for (const UseCaseResult& r : use_cases) {
-    text += r.use_case.id + ": " + r.winner;
+    text += r.use_case.id + ": " + r.winner + " (P(win) " + Fixed(r.p_win.at(r.winner), 2) + ")";
     std::string scores;
     for (const auto& [fw, s] : r.scores)
       scores += (scores.empty() ? "" : ", ") + fw + " " + Fixed(s, 2);
@@ -256,7 +351,7 @@ std::string RenderHtml(const PageInput& p) {
     h += "<p class=\"fixture\">FIXTURE DATA: the performance numbers on this page are invented "
          "test input, not a measurement.</p>\n";
   h += "</header>\n";
-  h += AnswerSection(p) + MatrixSection(p) + ChartsSection(p) + TablesSection(p) + MethodSection(p);
+  h += AnswerSection(p) + MatrixSection(p) + MethodSection(p) + ChartsSection(p) + TablesSection(p);
   return h + "</main></body></html>\n";
 }
 

@@ -42,7 +42,10 @@ MeasureInput InprocMeasure(const std::vector<InprocRow>& rows) {
                  .label = "In-process framework cost (no server)",
                  .unit = "ns/request",
                  .direction = Direction::kLowerIsBetter,
-                 .source = "inproc: fwbench inproc"};
+                 .source = "inproc: fwbench inproc",
+                 .not_scored =
+                     "not scored: the same quantity as the cost per request measured "
+                     "under the servers (perf_cost, orm_cost, tpl_cost), without one"};
   std::set<std::string> frameworks;
   std::map<std::string, std::map<std::string, double>> by_key;  // profile/route -> fw -> ns
   for (const auto& r : rows) {

@@ -51,9 +51,10 @@ nlohmann::json AppSize(const ReportOptions& o, std::vector<std::string>& notes) 
 }
 
 std::string MatrixMarkdown(const Matrix& matrix, const std::vector<UseCaseResult>& use_cases) {
-  std::string md =
-      "## Decision matrix\n\nScores out of 10 (see report.html for every piece of evidence).\n\n| "
-      "criterion |";
+  std::string md = "## Decision matrix\n\nPoints per criterion against " + matrix.reference +
+                   " (-1 to 1; " + matrix.reference +
+                   " is 0; see report.html for the method and every piece of evidence).\n\n| "
+                   "criterion |";
   std::string sep = "|---|";
   for (const auto& fw : matrix.frameworks) {
     md += " " + fw + " |";
@@ -63,22 +64,25 @@ std::string MatrixMarkdown(const Matrix& matrix, const std::vector<UseCaseResult
   for (const CriterionRow& row : matrix.rows) {
     md += "| " + row.criterion.label + " |";
     for (const auto& fw : matrix.frameworks)
-      md += row.has_data() ? " " + Fixed(row.scores.at(fw), 1) + " |" : " no data |";
+      md += row.has_data() ? " " + Fixed(row.points.at(fw), 2) + " |" : " no data |";
     md += "\n";
   }
-  md += "\n| use case | article | winner |";
-  sep = "|---|---|---|";
+  md += "\n| use case | article | winner | P(win) |";
+  sep = "|---|---|---|---:|";
   for (const auto& fw : matrix.frameworks) {
     md += " " + fw + " |";
     sep += "---:|";
   }
-  md += " margin | how robust |\n" + sep + "---:|---|\n";
+  md += " margin | how robust | evidence missing |\n" + sep + "---:|---|---|\n";
   for (const UseCaseResult& r : use_cases) {
     md += "| " + MdCell(r.use_case.label) + " | " +
           (r.use_case.article_pick.empty() ? "–" : r.use_case.article_pick) + " | **" + r.winner +
-          "** |";
+          "** | " + Fixed(r.p_win.at(r.winner), 2) + " |";
     for (const auto& fw : matrix.frameworks) md += " " + Fixed(r.scores.at(fw), 2) + " |";
-    md += " " + Fixed(r.margin, 2) + " | " + MdCell(DescribeSensitivity(r)) + " |\n";
+    std::string missing;
+    for (const auto& m : r.missing_evidence) missing += (missing.empty() ? "" : "; ") + m;
+    md += " " + Fixed(r.margin, 2) + " | " + MdCell(DescribeSensitivity(r)) + " | " +
+          MdCell(missing.empty() ? "–" : missing) + " |\n";
   }
   return md + "\n";
 }
@@ -120,22 +124,37 @@ ReportOutcome GenerateReport(const ReportOptions& o) {
     notes.push_back("Facts for " + fw + ": apps/" + fw +
                     "/facts.json (each with its source and date).");
   const fs::path weights_path = o.weights.value_or(root / "src/report/use_cases.json");
-  const std::vector<UseCase> use_cases =
-      LoadUseCases(ReadJsonFile(weights_path), weights_path.string());
-  notes.push_back("Use-case weights: " + weights_path.filename().string() + ".");
+  const nlohmann::json weights_doc = ReadJsonFile(weights_path);
+  const std::vector<UseCase> use_cases = LoadUseCases(weights_doc, weights_path.string());
+  const Method method = LoadMethod(weights_doc, weights_path.string());
+  notes.push_back("Use-case weights and method parameters: " + weights_path.filename().string() +
+                  ".");
+  const std::string reference = o.reference.value_or(results.frameworks.back());
 
-  std::vector<MeasureInput> measures = BuildMeasures(evidence);
-  if (!inproc.empty()) measures.push_back(InprocMeasure(inproc));
-  const Matrix matrix = ScoreMatrix(results.frameworks, measures);
+  auto measures_for = [&](const std::map<std::string, RouteEvidence>& routes) {
+    MeasureSet set = BuildMeasures(evidence, reference, routes);
+    if (!inproc.empty()) set.measures.push_back(InprocMeasure(inproc));
+    return set;
+  };
+  const Matrix matrix =
+      ScoreMatrix(results.frameworks, reference, measures_for({}).measures, method);
   ReportOutcome outcome;
-  for (const UseCase& uc : use_cases) outcome.use_cases.push_back(EvaluateUseCase(matrix, uc));
+  for (const UseCase& uc : use_cases) {
+    const MeasureSet set = measures_for(uc.evidence);
+    UseCaseResult r =
+        EvaluateUseCase(ScoreMatrix(results.frameworks, reference, set.measures, method), uc);
+    r.evidence_used = set.evidence_used;
+    r.missing_evidence = set.missing_evidence;
+    outcome.use_cases.push_back(std::move(r));
+  }
   const std::vector<RouteTable> tables = BuildRouteTables(results);
 
   PageInput page{
       .results = &results, .tables = &tables, .matrix = &matrix, .use_cases = &outcome.use_cases};
   if (o.charts) {
     page.charts =
-        DrawCharts(BuildChartSpec(results), o.out, VenvPython(), root / "src/report/charts.py");
+        DrawCharts(BuildChartSpec(ChartInput{&results, &matrix, &outcome.use_cases, &appsize}),
+                   o.out, VenvPython(), root / "src/report/charts.py");
     for (const auto& chart : page.charts)
       page.chart_svgs.push_back(InlineSvg(ReadText(o.out / chart.file)));
   }
@@ -147,16 +166,24 @@ ReportOutcome GenerateReport(const ReportOptions& o) {
   for (const auto& chart : page.charts) md += "![" + chart.title + "](" + chart.file + ")\n\n";
   WriteFileAtomic(o.out / "tables.md", md);
 
-  nlohmann::json doc = {
-      {"schema", "fwbench.report/1"},       {"machine", DescribeMachine(results.machine)},
-      {"fixture", results.machine.fixture}, {"inputs", notes},
-      {"frameworks", results.frameworks},   {"tables", nlohmann::json::array()},
-      {"matrix", ToJson(matrix)},           {"use_cases", nlohmann::json::array()},
-      {"charts", nlohmann::json::array()},  {"appsize", appsize}};
+  nlohmann::json doc = {{"schema", "fwbench.report/1"},
+                        {"machine", DescribeMachine(results.machine)},
+                        {"fixture", results.machine.fixture},
+                        {"inputs", notes},
+                        {"frameworks", results.frameworks},
+                        {"tables", nlohmann::json::array()},
+                        {"reference", reference},
+                        {"method", ToJson(method)},
+                        {"matrix", ToJson(matrix)},
+                        {"use_cases", nlohmann::json::array()},
+                        {"charts", nlohmann::json::array()},
+                        {"appsize", appsize}};
   for (const auto& t : tables) doc["tables"].push_back(ToJson(t));
   doc["results_schema"] = "fwbench.results/" + std::to_string(results.schema_version);
   for (const auto& r : outcome.use_cases) doc["use_cases"].push_back(ToJson(r));
-  for (const auto& c : page.charts) doc["charts"].push_back({{"file", c.file}, {"title", c.title}});
+  for (const auto& c : page.charts)
+    doc["charts"].push_back(
+        {{"file", c.file}, {"title", c.title}, {"series_per_panel", c.series_per_panel}});
   WriteJsonAtomic(o.out / "report.json", doc);
 
   outcome.html = o.out / "report.html";

@@ -21,6 +21,9 @@ struct ReportOptions {
   std::filesystem::path out;
   std::filesystem::path root;  // the repository (apps/, src/report/); SourceDir() by default
   bool charts = true;          // false: skip the matplotlib step (tests of the data path)
+  // The framework every other one is compared with (ratios, effects, charts). Default: the
+  // last framework of the results' order (django for flask and django).
+  std::optional<std::string> reference;
 };
 
 struct ReportOutcome {

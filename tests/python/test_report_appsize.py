@@ -68,3 +68,42 @@ def test_dependency_closure_of_flask():
         deps["requires"])
     assert deps["count"] == len(deps["requires"])
     assert deps["install_bytes"] > 0
+
+
+def test_generated_lines_ignore_whitespace_and_quote_style():
+    generated = "import os\nDEBUG = True\nINSTALLED_APPS = [\n    'django.contrib.admin',\n]\n"
+    mine = "import os\n\nDEBUG = False\nINSTALLED_APPS = [\n        \"django.contrib.admin\",\n    \"bench\",\n]\n"
+    # import os, INSTALLED_APPS = [, the admin line and ] match; DEBUG and "bench" are written.
+    assert appsize.generated_line_numbers(mine, generated) == {1, 4, 5, 7}
+
+
+def test_written_counts_leave_out_scaffolding(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    settings = app / "settings.py"
+    settings.write_text("from django.db import models\nDEBUG = True\nSECRET = 'x'\n")
+    views = app / "views.py"
+    views.write_text("from django.http import HttpResponse\n")
+    scaffold = {settings: "from django.db import models\nDEBUG = True\n"}
+    out = appsize.count_tree([settings, views], tmp_path,
+                             lambda m: m.split(".")[0] == "django", app, scaffold)
+    assert out["code_lines"] == 4
+    assert out["written"]["code_lines"] == 2  # SECRET = 'x' and the views import
+    assert out["written"]["scaffold_lines"] == 2
+    # DEBUG and the models import came from the scaffold; the written setting counts.
+    assert out["written"]["concept_names"] == ["django.http.HttpResponse", "setting:SECRET"]
+    assert out["written"]["scaffold_files"] == ["app/settings.py"]
+
+
+def test_django_scaffold_renders_startproject_and_startapp(tmp_path):
+    project = tmp_path / "site"
+    project.mkdir()
+    (project / "settings.py").write_text("")
+    (project / "wsgi.py").write_text("")
+    app = tmp_path / "shop"
+    app.mkdir()
+    (app / "apps.py").write_text("")
+    scaffold = appsize.django_scaffold(tmp_path)
+    assert "ROOT_URLCONF = 'site.urls'" in scaffold[project / "settings.py"]
+    assert "class ShopConfig(AppConfig):" in scaffold[app / "apps.py"]
+    assert (tmp_path / "manage.py") in scaffold

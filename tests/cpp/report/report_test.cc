@@ -58,8 +58,8 @@ size_t Count(const std::string& text, const std::string& needle) {
 TEST(Report, GeneratesTablesChartsPageAndJson) {
   TempDir dir;
   const ReportOutcome outcome = GenerateReport(FixtureOptions(dir.path()));
-  for (const char* f : {"tables.md", "report.html", "report.json", "throughput.svg", "latency.svg",
-                        "cpu.svg", "memory.svg"}) {
+  for (const char* f : {"tables.md", "report.html", "report.json", "ratios.svg", "servers.svg",
+                        "latency.svg", "footprint.svg", "usecases.svg", "tornado.svg"}) {
     EXPECT_TRUE(fs::exists(dir.path() / f)) << f;
   }
   const std::string md = Read(dir.path() / "tables.md");
@@ -69,7 +69,9 @@ TEST(Report, GeneratesTablesChartsPageAndJson) {
   EXPECT_NE(md.find("| gunicorn-sync · minimal · sqlite | flask/django |"), std::string::npos);
   EXPECT_EQ(Count(md, "Measured on: "), 5u);  // every route table says where it was measured
   const std::string html = Read(dir.path() / "report.html");
-  EXPECT_EQ(Count(html, "<svg"), 4u);
+  EXPECT_EQ(Count(html, "<svg"), 6u);
+  EXPECT_NE(html.find("<h2>Method</h2>"), std::string::npos);
+  EXPECT_NE(html.find("class=\"scroll\""), std::string::npos);  // tables scroll in their box
   EXPECT_EQ(html.find("<script"), std::string::npos);
   for (const char* fetch : {"src=\"http", "href=\"http", "<link", "@import", "url(http"}) {
     EXPECT_EQ(html.find(fetch), std::string::npos) << fetch;  // self-contained: no fetches
@@ -78,7 +80,33 @@ TEST(Report, GeneratesTablesChartsPageAndJson) {
   const nlohmann::json doc = ReadJsonFile(dir.path() / "report.json");
   EXPECT_EQ(doc["schema"], "fwbench.report/1");
   EXPECT_EQ(doc["use_cases"].size(), 6u);
-  EXPECT_EQ(doc["matrix"]["rows"].size(), 8u);
+  EXPECT_EQ(doc["matrix"]["rows"].size(), 7u);  // the article's six and security
+  EXPECT_EQ(doc["reference"], "django");
+  for (const auto& uc : doc["use_cases"]) {
+    ASSERT_TRUE(uc["p_win"].is_object()) << uc["id"];
+    EXPECT_NEAR(uc["p_win"]["flask"].get<double>() + uc["p_win"]["django"].get<double>(), 1, 1e-9);
+    EXPECT_TRUE(uc["tornado"].is_array());
+    EXPECT_TRUE(uc["missing_evidence"].is_array());
+  }
+  ASSERT_EQ(doc["charts"].size(), 6u);
+  for (const auto& chart : doc["charts"]) {
+    ASSERT_FALSE(chart["series_per_panel"].empty()) << chart["file"];
+    for (const auto& n : chart["series_per_panel"]) {
+      EXPECT_GE(n.get<int>(), 1) << chart["file"];
+      EXPECT_LE(n.get<int>(), 6) << chart["file"];
+    }
+  }
+  // The fixture has no /orders, /updates or CMS page: the use cases that need them say so.
+  for (const auto& uc : doc["use_cases"]) {
+    if (uc["id"] == "ecommerce") {
+      const std::string missing = uc["missing_evidence"].dump();
+      EXPECT_NE(missing.find("/updates, /orders (orm): not in the results; /db, /queries used"),
+                std::string::npos)
+          << missing;
+    }
+    if (uc["id"] == "small_app") EXPECT_TRUE(uc["missing_evidence"].empty());
+  }
+  EXPECT_NE(html.find("Evidence missing: /cms (templates)"), std::string::npos);
   ASSERT_EQ(outcome.use_cases.size(), 6u);
   // The fixture makes flask faster on every route, Django built-in and secure by default.
   for (const auto& r : outcome.use_cases) {
@@ -118,7 +146,7 @@ TEST(Report, RegenerationIsByteIdentical) {
     EXPECT_TRUE(Read(entry.path()) == Read(other)) << entry.path().filename() << " differs";
     ++files;
   }
-  EXPECT_EQ(files, 7u);
+  EXPECT_EQ(files, 9u);
 }
 
 // Writes `doc` as a results file and expects the load to fail naming `file` and `field`.
