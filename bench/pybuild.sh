@@ -2,11 +2,11 @@
 # Which CPython (issue 12, item 7): the same small suite (bench/pybuild/suite.json) through the
 # project's .venv (pyenv's CPython 3.11.7: shared libpython, no PGO/LTO) and through a venv made
 # from Debian's /usr/bin/python3.11 (3.11.2, a static PGO+LTO executable) with the same pins,
-# in PAIRS pairs of back-to-back runs whose order is drawn at random per pair. Each run is
+# in PAIRS pairs of back-to-back runs in a balanced random order (half of the pairs each way). Each run is
 # `fwbench run bench/pybuild/suite.json --venv DIR`; bench/pybuild/pybuild.py pairs them and
 # writes results/pybuild.{md,json}.
 # Usage: bench/pybuild.sh
-# Env: PAIRS=N (default 4)  SEED=N (order of each pair; default: from the clock)
+# Env: PAIRS=N (default 6)  SEED=N (order of each pair; default: from the clock)
 #      DEBIAN_PYTHON=PATH (default /usr/bin/python3.11; `apt-get install python3.11-venv`)
 #      RUNS_DIR=DIR  reuse DIR/pair*-{pyenv,debian}.json and DIR/order.json, run nothing
 #      FWBENCH=PATH  the fwbench binary (default: $FWBENCH_BUILD or build/, src/cli/fwbench)
@@ -17,7 +17,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 FWBENCH="$(realpath -m "${ENV_FWBENCH:-$FWBENCH}")"
 rel() { realpath -m --relative-base="$ROOT" "$1"; }
 [ -x "$VPY" ] || die "no Python at $VPY; run scripts/setup"
-PAIRS="${PAIRS:-4}"
+PAIRS="${PAIRS:-6}"
 SEED="${SEED:-$(date +%s)}"
 DEBIAN_PYTHON="${DEBIAN_PYTHON:-/usr/bin/python3.11}"
 DEBIAN_VENV="$ROOT/var/pybuild/venv-debian"
@@ -53,10 +53,16 @@ else
   rm -rf "$DIR"
   mkdir -p "$DIR"
   cd "$ROOT"
-  RANDOM="$SEED"
+  # Which venv runs first in each pair: balanced (half the pairs each way, one coin for an odd
+  # count) and shuffled with Python's generator seeded with SEED, so a drift cancels.
+  read -r -a FIRST <<< "$("$VPY" -c 'import random, sys
+r, n = random.Random(int(sys.argv[1])), int(sys.argv[2])
+first = ["pyenv", "debian"] * (n // 2) + [r.choice(["pyenv", "debian"])] * (n % 2)
+r.shuffle(first)
+print(" ".join(first))' "$SEED" "$PAIRS")"
   ORDER="["
   for pair in $(seq 1 "$PAIRS"); do
-    if [ $((RANDOM % 2)) -eq 0 ]; then labels=(pyenv debian); else labels=(debian pyenv); fi
+    if [ "${FIRST[$((pair - 1))]}" = pyenv ]; then labels=(pyenv debian); else labels=(debian pyenv); fi
     for label in "${labels[@]}"; do
       venv="$ROOT/.venv"; [ "$label" = debian ] && venv="$DEBIAN_VENV"
       CMD=("$(rel "$FWBENCH")" run bench/pybuild/suite.json --venv "$(rel "$venv")"
@@ -64,7 +70,8 @@ else
       log "pair $pair: ${CMD[*]}"
       "${CMD[@]}"
     done
-    ORDER+="$([ "$pair" -gt 1 ] && echo ,){\"pair\": $pair, \"order\": \"${labels[0]} first\"}"
+    [ "$pair" -gt 1 ] && ORDER+=","
+    ORDER+="{\"pair\": $pair, \"order\": \"${labels[0]} first\"}"
   done
   echo "{\"a\": \"pyenv\", \"b\": \"debian\", \"seed\": $SEED, \"pairs\": $ORDER]}" > "$DIR/order.json"
 fi

@@ -54,13 +54,15 @@ def load(path):
     return doc
 
 
-def cell_values(doc, path):
+def cell_values(doc, path, dropped):
+    """Per (framework, route) of the run's ok cells; a cell that is not ok goes to `dropped`."""
     out = {}
     for cell in doc["cells"]:
         summary = cell.get("summary", {}).get(METRIC)
         if cell.get("status") != "ok" or not summary:
-            raise InputError(f"{path}: cell {cell['id']} is {cell.get('status')} "
-                             f"({cell.get('reason')}); rerun bench/pybuild.sh")
+            dropped.append({"file": path, "cell": cell["id"], "status": cell.get("status"),
+                            "reason": " ".join((cell.get("reason") or "").split())[:120]})
+            continue
         out[(cell["framework"], cell["route"])] = {
             "estimate": summary["estimate"], "half_width_pct": summary.get("half_width_pct"),
             "disturbed": cell["summary"].get("host_disturbed", 0)}
@@ -92,13 +94,13 @@ def analyse(runs_dir):
     except (OSError, ValueError) as e:
         raise InputError(f"{runs_dir}/order.json: {e}") from None
     a_label, b_label = order["a"], order["b"]
-    pairs, ratios, builds, widths, disturbed, starts = [], {}, {}, [], 0, {}
+    pairs, ratios, builds, widths, disturbed, starts, dropped = [], {}, {}, [], 0, {}, []
     for pair in order["pairs"]:
         values = {}
         for label in (a_label, b_label):
             path = os.path.join(runs_dir, f"pair{pair['pair']}-{label}.json")
             doc = load(path)
-            values[label] = cell_values(doc, path)
+            values[label] = cell_values(doc, path, dropped)
             builds.setdefault(label, build_of(doc))
             for fw, v in starts_of(doc).items():
                 for k, x in v.items():
@@ -107,15 +109,21 @@ def analyse(runs_dir):
                        if v["half_width_pct"] is not None]
             disturbed += sum(v["disturbed"] for v in values[label].values())
         pairs.append({"pair": pair["pair"], "order": pair["order"]})
+        per_pair = {}  # a cell counts in a pair only when both of its runs measured it
         for key, a in values[a_label].items():
-            ratios.setdefault(key, []).append(values[b_label][key]["estimate"] / a["estimate"])
+            if key in values[b_label]:
+                per_pair[key] = values[b_label][key]["estimate"] / a["estimate"]
+                ratios.setdefault(key, []).append(per_pair[key])
+        pairs[-1]["cells"] = len(per_pair)
+        if per_pair:
+            pairs[-1]["mean_log"] = statistics.fmean(math.log(r) for r in per_pair.values())
+    if not ratios:
+        raise InputError(f"{runs_dir}: no cell was measured in both runs of any pair")
     rows = [{"framework": fw, "route": route, **across(r)} for (fw, route), r in ratios.items()]
-    # All cells at once: per pair, the geometric mean over the cells, then across pairs.
-    n_pairs = len(pairs)
-    overall_per_pair = [math.exp(statistics.fmean(math.log(r[i]) for r in ratios.values()))
-                        for i in range(n_pairs)]
+    # All cells at once: per pair, the geometric mean over its cells, then across pairs.
+    overall_per_pair = [math.exp(p.pop("mean_log")) for p in pairs if "mean_log" in p]
     return {"a": a_label, "b": b_label, "builds": builds, "pairs": pairs, "rows": rows,
-            "overall": across(overall_per_pair), "starts": starts,
+            "overall": across(overall_per_pair), "starts": starts, "dropped": dropped,
             "noise": {"median_run_half_width_pct": statistics.median(widths) if widths else None,
                       "max_run_half_width_pct": max(widths) if widths else None,
                       "host_disturbed_rounds": disturbed}}
@@ -135,7 +143,7 @@ def markdown(doc):
         x = doc["builds"][label]
         lines.append(f"| {label} | {x['version']} | `{x['realpath']}` | {x['shared']} | "
                      f"{x['pgo']} | {x['lto']} | {x['compiler']} |")
-    lines += ["", "Per pair the two runs ran back to back, in a random order "
+    lines += ["", "Per pair the two runs ran back to back, in a balanced random order "
               f"({'; '.join(p['order'] for p in doc['pairs'])}). Ratio {b}/{a} of server CPU µs "
               "per request (below 1: the Debian build is cheaper); 95% Student-t interval on the "
               "logs of the per-pair ratios, pairs as the unit.", "",
@@ -157,6 +165,9 @@ def markdown(doc):
             show = lambda xs: ", ".join("–" if x is None else f"{x:.0f}" for x in xs)
             lines.append(f"| {label} | {fw} | {show(v['cold_start_ms'])} | "
                          f"{show(v['cold_compile_ms'])} |")
+    for d in doc["dropped"]:
+        lines.append(f"\nLeft out of its pair: `{d['cell']}` in `{os.path.basename(d['file'])}` "
+                     f"({d['status']}: {d['reason']}).")
     n = doc["noise"]
     lines += ["", f"Noise: within a run, the median cell's 95% half-width over its rounds was "
               f"{n['median_run_half_width_pct']:.1f}% (largest {n['max_run_half_width_pct']:.1f}%); "

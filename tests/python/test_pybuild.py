@@ -71,7 +71,19 @@ def test_writes_markdown_and_json_with_the_command(tmp_path):
     assert json.loads((out / "pybuild.json").read_text())["schema"] == "fwbench.pybuild/1"
 
 
-def test_a_failed_cell_is_a_clear_error(tmp_path, capsys):
+def test_a_failed_cell_leaves_only_its_pair_and_says_so(tmp_path):
+    write_runs(tmp_path, [0.8, 0.9, 0.85])
+    doc = json.loads((tmp_path / "pair2-debian.json").read_text())
+    doc["cells"][0].update(status="failed", reason="no complete response")
+    (tmp_path / "pair2-debian.json").write_text(json.dumps(doc))
+    out = pb.analyse(str(tmp_path))
+    rows = {(r["framework"], r["route"]): r for r in out["rows"]}
+    assert rows[("flask", "json")]["per_pair"] == pytest.approx([0.8, 0.85])
+    assert rows[("django", "json")]["per_pair"] == pytest.approx([0.8, 0.9, 0.85])
+    assert out["dropped"][0]["cell"].startswith("flask/")
+
+
+def test_no_common_cell_is_a_clear_error(tmp_path, capsys):
     write_runs(tmp_path, [0.9, 0.92], status="failed")
     assert pb.main([str(tmp_path), "--command", "x", "--out-dir", str(tmp_path)]) == 2
-    assert "is failed" in capsys.readouterr().err
+    assert "no cell was measured in both runs" in capsys.readouterr().err
