@@ -95,6 +95,7 @@ def analyse(runs_dir):
         raise InputError(f"{runs_dir}/order.json: {e}") from None
     a_label, b_label = order["a"], order["b"]
     pairs, ratios, builds, widths, disturbed, starts, dropped = [], {}, {}, [], 0, {}, []
+    cell_rounds = 0
     for pair in order["pairs"]:
         values = {}
         for label in (a_label, b_label):
@@ -108,6 +109,7 @@ def analyse(runs_dir):
             widths += [v["half_width_pct"] for v in values[label].values()
                        if v["half_width_pct"] is not None]
             disturbed += sum(v["disturbed"] for v in values[label].values())
+            cell_rounds += sum(len(c.get("repetitions", [])) for c in doc["cells"])
         pairs.append({"pair": pair["pair"], "order": pair["order"]})
         per_pair = {}  # a cell counts in a pair only when both of its runs measured it
         for key, a in values[a_label].items():
@@ -126,7 +128,7 @@ def analyse(runs_dir):
             "overall": across(overall_per_pair), "starts": starts, "dropped": dropped,
             "noise": {"median_run_half_width_pct": statistics.median(widths) if widths else None,
                       "max_run_half_width_pct": max(widths) if widths else None,
-                      "host_disturbed_rounds": disturbed}}
+                      "host_disturbed_rounds": disturbed, "cell_rounds": cell_rounds}}
 
 
 def fmt_ci(ci):
@@ -171,7 +173,9 @@ def markdown(doc):
     n = doc["noise"]
     lines += ["", f"Noise: within a run, the median cell's 95% half-width over its rounds was "
               f"{n['median_run_half_width_pct']:.1f}% (largest {n['max_run_half_width_pct']:.1f}%); "
-              f"{n['host_disturbed_rounds']} rounds were flagged by the host check.", ""]
+              f"the host check flagged {n['host_disturbed_rounds']} of {n['cell_rounds']} cell rounds "
+              "(a probe on the server CPU below 0.75 of the run's best; kept, since the pairing "
+              "is across runs).", ""]
     return "\n".join(lines)
 
 

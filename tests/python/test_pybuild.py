@@ -21,7 +21,8 @@ def run(cpu, build, status="ok"):
                       "framework": fw, "route": route, "status": status, "reason": None,
                       "cold_compile_ms": 900.0,
                       "summary": {"cpu_us_per_request": {"estimate": value, "half_width_pct": 2.0},
-                                  "cold_start_ms": {"estimate": 700.0}, "host_disturbed": 0}})
+                                  "cold_start_ms": {"estimate": 700.0}, "host_disturbed": 0},
+                      "repetitions": [{}, {}]})
     return {"schema": "fwbench.results/2", "cells": cells,
             "meta": {"venv": "/v", "python_build": build}}
 
@@ -59,6 +60,7 @@ def test_ratio_per_cell_is_the_geometric_mean_of_the_pairs_with_a_t_interval(tmp
     assert doc["overall"]["ratio"] == pytest.approx(math.exp(mean))
     assert doc["builds"]["debian"]["pgo"] == "unknown"
     assert doc["starts"]["pyenv"]["flask"]["cold_compile_ms"] == [900.0] * 3
+    assert doc["noise"]["cell_rounds"] == 3 * 2 * 2 * 2  # pairs x runs x cells x rounds
 
 
 def test_writes_markdown_and_json_with_the_command(tmp_path):
