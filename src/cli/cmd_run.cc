@@ -1,10 +1,15 @@
 // fwbench run SUITE --out FILE: the whole comparison, resumable (src/suite/runner.h).
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/paths.h"
+#include "launch/server_template.h"
 #include "load/load.h"
 #include "suite/runner.h"
 #include "suite/suite.h"
@@ -39,11 +44,36 @@ suite::VerifyOutcome VerifyApp(const std::string& base_url, const std::string& p
   return outcome;
 }
 
+// Points this run (and, through FWBENCH_VENV, every server it starts) at another venv. The
+// embedded server is refused with a venv other than the build's: it runs in the libpython
+// fwbench is linked against, whatever interpreter the venv has.
+void UseVenv(const std::string& dir, const suite::Suite& s) {
+  namespace fs = std::filesystem;
+  fs::path venv = fs::absolute(dir).lexically_normal();
+  if (::access((venv / "bin" / "python").c_str(), X_OK) != 0)
+    throw Error("no executable bin/python in " + venv.string(), "--venv",
+                "make it with `python3.11 -m venv DIR` and install apps/requirements.txt in it");
+  std::error_code ec;
+  if (!fs::equivalent(venv, VenvDir(), ec)) {
+    launch::ServerCatalog catalog = launch::LoadServerCatalog(s.servers_file);
+    for (size_t i = 0; i < s.servers.size(); ++i) {
+      auto it = catalog.servers.find(s.servers[i]);
+      if (it != catalog.servers.end() && !it->second.argv.empty() &&
+          it->second.argv.front() == "{fwbench}")
+        throw Error("server \"" + s.servers[i] + "\" runs inside fwbench, on the libpython it " +
+                        "was built against, not on " + venv.string() + "'s interpreter",
+                    "suite servers[" + std::to_string(i) + "] with --venv",
+                    "leave it out of the suite, or run without --venv");
+    }
+  }
+  ::setenv("FWBENCH_VENV", venv.c_str(), 1);
+}
+
 }  // namespace
 
 void AddRunCommand(CLI::App& app) {
   struct Args {
-    std::string suite, out = "results.json";
+    std::string suite, out = "results.json", venv;
     bool fresh = false, quiet = false;
   };
   auto args = std::make_shared<Args>();
@@ -55,10 +85,14 @@ void AddRunCommand(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args->out, "results file (server logs go to <stem>.logs/ beside it)");
+  cmd->add_option("--venv", args->venv,
+                  "virtualenv whose python runs the servers (default: the repo's .venv); "
+                  "recorded in meta.venv and meta.python_build");
   cmd->add_flag("--fresh", args->fresh, "ignore an earlier results file at --out");
   cmd->add_flag("--quiet,-q", args->quiet, "no progress line");
   cmd->callback([args] {
     suite::Suite s = suite::LoadSuite(args->suite);
+    if (!args->venv.empty()) UseVenv(args->venv, s);
     suite::RunOptions options;
     options.out = args->out;
     options.fresh = args->fresh;

@@ -11,7 +11,12 @@ std::filesystem::path SourceDir() {
   return FWBENCH_SOURCE_DIR;
 }
 
-std::filesystem::path VenvPython() { return SourceDir() / ".venv" / "bin" / "python"; }
+std::filesystem::path VenvDir() {
+  if (const char* venv = std::getenv("FWBENCH_VENV"); venv && *venv) return venv;
+  return SourceDir() / ".venv";
+}
+
+std::filesystem::path VenvPython() { return VenvDir() / "bin" / "python"; }
 
 std::string Version() { return FWBENCH_VERSION; }
 

@@ -227,7 +227,7 @@ std::string TablesSection(const PageInput& p) {
            "</td><td class=\"num\">" + Opt(r.p999_us, 1, false) + "</td><td class=\"num\">" +
            Opt(r.cpu_us_per_request) + "</td><td class=\"num\">" +
            Opt(r.rss_bytes_per_worker, 1.0 / (1024 * 1024), false) + "</td><td class=\"num\">" +
-           (r.cold_start_ms ? Sig(*r.cold_start_ms) : "–") + "</td></tr>\n";
+           HtmlEscape(ColdStartText(r)) + "</td></tr>\n";
     }
     h += "</table></div>\n";
     if (t.ratios.empty()) continue;

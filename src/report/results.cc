@@ -140,6 +140,7 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
     cell.verify_checks = v->value("checks", 0);
   }
   cell.cold_start_ms = f.OptionalNumber(c, path, "cold_start_ms");
+  cell.cold_compile_ms = f.OptionalNumber(c, path, "cold_compile_ms");
   if (!cell.ok()) return cell;  // failed cells may lack measurements
   const std::string spath = FieldPath(path, "summary");
   const auto& summary = f.Object(c, path, "summary");

@@ -36,6 +36,8 @@ struct Cell {
   bool verify_passed = false;
   int verify_checks = 0;
   std::optional<double> cold_start_ms;
+  // The first start after a wipe of the app's bytecode cache (v2 files from issue 12 on).
+  std::optional<double> cold_compile_ms;
   std::map<std::string, Summary> summary;  // "rps", "p99_us", ... (only those present)
   // The round number of each repetition, in file order (the `round` field; its 1-based
   // position when a v1 file predates that field). Summary::values follow the same order.

@@ -31,7 +31,8 @@ struct FrameworkRow {
   std::optional<Measure> p50_us, p99_us, p999_us;
   std::optional<Measure> cpu_us_per_request, rss_bytes_per_worker;
   std::optional<double> cold_start_ms;
-  std::string status;  // "ok", or why nothing was measured
+  std::optional<double> cold_compile_ms;  // first start after a bytecode-cache wipe
+  std::string status;                     // "ok", or why nothing was measured
 };
 
 // One comparison: numerator / denominator in one config at one load level.
@@ -56,6 +57,9 @@ struct RatioRow {
 
 // "yes (±2.1% ≤ 3%)", "no (±7.2% > 3%)" or "no (1 round)".
 std::string TargetText(const RatioRow& row);
+
+// The cold start column's text: "812", "812 (compile: 1450)" or "–".
+std::string ColdStartText(const FrameworkRow& row);
 
 // The rate column's text: "200", "200 (saturated: 149)", or "closed".
 std::string RateText(const FrameworkRow& row);

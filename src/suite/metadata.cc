@@ -31,6 +31,55 @@ std::vector<std::string> RecordedPackages() {
           "granian"};
 }
 
+std::string PythonBuildScript() {
+  // sysconfig describes the build that produced the Makefile it was read from. Debian builds
+  // its /usr/bin/python3.11 (static, PGO+LTO) apart from libpython3.11.so and ships only the
+  // shared build's sysconfig, with LTO flags left out: when the executable's linkage (the
+  // libpython mapped into this very process) contradicts Py_ENABLE_SHARED, sysconfig is about
+  // another build, and pgo/lto are "unknown" unless a flag says yes.
+  return R"PY(
+import os, platform, sys, sysconfig
+def python_build():
+    c = sysconfig.get_config_vars()
+    args = str(c.get('CONFIG_ARGS') or '')
+    flags = ' '.join(str(c.get(k) or '') for k in
+                     ('PY_CFLAGS', 'PY_CFLAGS_NODIST', 'PY_LDFLAGS', 'PY_LDFLAGS_NODIST', 'CFLAGS'))
+    libs = set()
+    with open('/proc/self/maps') as maps:
+        for line in maps:
+            f = line.split()
+            if len(f) > 5 and os.path.basename(f[5]).startswith('libpython'):
+                libs.add(os.path.realpath(f[5]))
+    shared, conf_shared = bool(libs), bool(c.get('Py_ENABLE_SHARED'))
+    same = shared == conf_shared
+    def flag(option, cflag):
+        if option in args or cflag in flags: return True
+        return False if same else 'unknown'
+    if same:
+        evidence = ('sysconfig matches this executable (Py_ENABLE_SHARED=%d, libpython %s); '
+                    'searched CONFIG_ARGS for --enable-optimizations/--with-lto and '
+                    'PY_CFLAGS/PY_LDFLAGS/CFLAGS for -fprofile-use/-flto'
+                    % (conf_shared, 'loaded' if shared else 'not loaded'))
+    else:
+        evidence = ('sysconfig says Py_ENABLE_SHARED=%d but this executable %s libpython: '
+                    'sysconfig describes another build of this version, so a flag missing '
+                    'from it says nothing about this executable'
+                    % (conf_shared, 'loads' if shared else 'does not load'))
+    return {'version': platform.python_version(), 'executable': sys.executable,
+            'realpath': os.path.realpath(sys.executable),
+            'base_executable': getattr(sys, '_base_executable', sys.executable),
+            'compiler': platform.python_compiler(), 'libpython': sorted(libs),
+            'shared': shared, 'sysconfig_shared': conf_shared,
+            'sysconfig_describes_executable': same,
+            'pgo': flag('--enable-optimizations', '-fprofile-use'),
+            'lto': flag('--with-lto', '-flto'), 'evidence': evidence, 'config_args': args}
+)PY";
+}
+
+nlohmann::json EmbeddedPython() {
+  return {{"libpython", FWBENCH_EMBED_LIBPYTHON}, {"version", FWBENCH_EMBED_PYTHON_VERSION}};
+}
+
 nlohmann::json CollectMetadata() {
   utsname uts{};
   ::uname(&uts);
@@ -38,15 +87,19 @@ nlohmann::json CollectMetadata() {
                          {"cores", ::sysconf(_SC_NPROCESSORS_ONLN)},
                          {"kernel", uts.release},
                          {"python", nullptr},
+                         {"venv", VenvDir().string()},
+                         {"python_build", nullptr},
+                         {"embedded_python", EmbeddedPython()},
                          {"versions", nlohmann::json::object()},
                          {"fwbench", {{"version", Version()}, {"commit", GitCommit()}}}};
-  std::string script =
-      "import json, platform, sys, importlib.metadata as m\n"
-      "def v(d):\n"
-      "    try: return m.version(d)\n"
-      "    except Exception: return None\n"
-      "print(json.dumps({'python': platform.python_version(), 'executable': sys.executable,"
-      " 'versions': {d: v(d) for d in sys.argv[1:]}}))\n";
+  std::string script = PythonBuildScript() +
+                       "import json, importlib.metadata as m\n"
+                       "def v(d):\n"
+                       "    try: return m.version(d)\n"
+                       "    except Exception: return None\n"
+                       "print(json.dumps({'python': platform.python_version(), 'executable': "
+                       "sys.executable, 'build': python_build(),"
+                       " 'versions': {d: v(d) for d in sys.argv[1:]}}))\n";
   std::vector<std::string> argv = {VenvPython().string(), "-c", script};
   for (const auto& p : RecordedPackages()) argv.push_back(p);
   launch::CommandOutput output = launch::RunCommand(argv, "");
@@ -54,6 +107,7 @@ nlohmann::json CollectMetadata() {
   if (output.exit_code == 0 && parsed.is_object()) {
     meta["python"] = parsed["python"];
     meta["python_executable"] = parsed["executable"];
+    meta["python_build"] = parsed["build"];
     meta["versions"] = parsed["versions"];
   }
   return meta;

@@ -37,6 +37,7 @@ void ResultsFile::AddCell(const std::string& id, const nlohmann::json& definitio
   cell["reason"] = nullptr;
   cell["verify"] = nullptr;
   cell["cold_start_ms"] = nullptr;
+  cell["cold_compile_ms"] = nullptr;
   cell["repetitions"] = nlohmann::json::array();
   cell["summary"] = nlohmann::json::object();
   cell["definition"] = definition;
@@ -128,11 +129,11 @@ void Summarize(nlohmann::json& cell) {
     disturbed +=
         rep.contains("host") && rep["host"].is_object() && rep["host"].value("disturbed", false);
   summary["host_disturbed"] = disturbed;
+  // The cell's cold start is the same estimate as every other metric (its interval is
+  // summary.cold_start_ms.ci95), not a median of the rounds.
+  cell["cold_start_ms"] =
+      cell["repetitions"].empty() ? json(nullptr) : summary["cold_start_ms"]["estimate"];
   cell["summary"] = summary;
-  std::vector<double> cold;
-  for (const auto& rep : cell["repetitions"])
-    cold.push_back(At(rep, json::json_pointer("/server/cold_start_ms")));
-  cell["cold_start_ms"] = cold.empty() ? json(nullptr) : json(Median(cold));
 }
 
 }  // namespace fwbench::suite

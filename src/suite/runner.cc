@@ -20,6 +20,7 @@
 #include "launch/sampler.h"
 #include "launch/server.h"
 #include "suite/app_server.h"
+#include "suite/bytecode_cache.h"
 #include "suite/comparisons.h"
 #include "suite/databases.h"
 #include "suite/frameworks.h"
@@ -49,6 +50,7 @@ struct RunContext {
   SplitMix64 rng;  // slice orders, group orders, hash seeds
   std::filesystem::path logs;
   std::map<std::string, bool> verified;  // group -> passed, this run
+  std::set<std::string> compiled;        // server keys whose "cold (compile)" start is done
 };
 
 void CheckNames(RunContext& ctx) {
@@ -130,8 +132,8 @@ json BuildMeta(RunContext& ctx, const ResultsFile& results) {
 // use with a fresh hash seed, all stopped when the round leaves the block.
 class BlockServers {
  public:
-  BlockServers(RunContext& ctx, Databases& dbs, int round, Progress& progress)
-      : ctx_(ctx), dbs_(dbs), round_(round), progress_(progress) {}
+  BlockServers(RunContext& ctx, Databases& dbs, ResultsFile& results, int round, Progress& progress)
+      : ctx_(ctx), dbs_(dbs), results_(results), round_(round), progress_(progress) {}
   ~BlockServers() {
     for (auto& [key, server] : servers_) server.Stop();
   }
@@ -166,6 +168,7 @@ class BlockServers {
     }
     try {
       config.database_url = dbs_.Url(cell.db);
+      if (!ctx_.compiled.count(key)) MeasureColdCompile(cell, config, name);
       progress_.Note("starting " + name + " (round " + std::to_string(round_) + ")");
       auto [pos, inserted] = servers_.emplace(key, StartAppServer(config));
       seeds_[key] = config.hash_seed;
@@ -206,6 +209,33 @@ class BlockServers {
     return it == last_verify_.end() ? json(nullptr) : it->second;
   }
 
+  // Once per server key and run, unless an earlier run of the file recorded it: wipes the
+  // app's own __pycache__ folders, times one start that compiles them ("cold (compile)",
+  // Cell.cold_compile_ms), stops it and warms the cache again, so every measured start reads
+  // a warm cache. A failed start leaves the figure null; the measured start reports why.
+  void MeasureColdCompile(const CellSpec& cell, const AppServerConfig& config,
+                          const std::string& name) {
+    const std::string key = cell.GroupKey();
+    ctx_.compiled.insert(key);
+    bool missing = false;
+    for (const CellSpec& c : ctx_.cells)
+      missing |= c.GroupKey() == key && results_.Cell(c.id)["cold_compile_ms"].is_null();
+    if (!missing) return;
+    const auto& dirs = config.framework->pythonpath;
+    try {
+      WipeBytecode(dirs);
+      progress_.Note("starting " + name + " after a bytecode-cache wipe (cold compile)");
+      launch::Server server = StartAppServer(config);
+      const double ms = server.cold_start_ms();
+      server.Stop();
+      for (const CellSpec& c : ctx_.cells)
+        if (c.GroupKey() == key) results_.Cell(c.id)["cold_compile_ms"] = ms;
+    } catch (const std::exception& e) {
+      progress_.Note("cold compile start of " + name + " failed: " + e.what());
+    }
+    WarmBytecode(VenvPython(), dirs);
+  }
+
   void Drop(const std::string& key) {
     if (auto it = servers_.find(key); it != servers_.end()) {
       it->second.Stop();
@@ -216,6 +246,7 @@ class BlockServers {
  private:
   RunContext& ctx_;
   Databases& dbs_;
+  ResultsFile& results_;
   int round_;
   Progress& progress_;
   std::map<std::string, launch::Server> servers_;
@@ -433,6 +464,10 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
   Databases dbs(out.parent_path() / (out.stem().string() + ".db"), ctx.catalog.db_init, vars,
                 (ctx.logs / "database.log").string());
 
+  // Measured starts read a warm bytecode cache (a fresh checkout has none).
+  for (const auto& name : suite.frameworks)
+    WarmBytecode(VenvPython(), ctx.frameworks[name].pythonpath);
+
   HostGate gate(suite.host_check, HostProbe(options, ctx.server_cpus),
                 [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); });
   gate.Calibrate();
@@ -464,7 +499,7 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
     }
     bool interrupted = false;
     for (const auto& block : Blocks(groups, ctx.rng)) {
-      BlockServers servers(ctx, dbs, round, progress);
+      BlockServers servers(ctx, dbs, results, round, progress);
       for (const Group* group : block) {
         if (stop || (extra && !budget_left())) break;
         if (!RunGroup(ctx, results, gate, servers, *group, round, short_groups, progress)) {

@@ -10,7 +10,9 @@
 #include "common/error.h"
 #include "common/paired_stats.h"
 #include "report/compare.h"
+#include "report/format.h"
 #include "report/results.h"
+#include "report/tables.h"
 #include "schema_check.h"
 
 namespace fwbench::report {
@@ -440,6 +442,15 @@ TEST(Report, V2TablesShowTheComparisons) {
   EXPECT_EQ(ratio["comparison"], "flask~django/minimal/granian/sqlite/plaintext/closed-c64");
   EXPECT_EQ(ratio["rounds"], 5);
   EXPECT_EQ(ratio["rps"]["ci95"].size(), 2u);
+}
+
+TEST(Report, ColdStartShowsTheCompileStartBesideIt) {
+  FrameworkRow row;
+  EXPECT_EQ(ColdStartText(row), "–");
+  row.cold_start_ms = 812;
+  EXPECT_EQ(ColdStartText(row), "812");
+  row.cold_compile_ms = 1450;
+  EXPECT_EQ(ColdStartText(row), "812 (compile: " + Sig(1450) + ")");
 }
 
 TEST(Report, V1TablesDeriveTheComparisons) {

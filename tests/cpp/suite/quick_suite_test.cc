@@ -14,6 +14,7 @@
 #include "common/paths.h"
 #include "launch/proc_tree.h"
 #include "launch/process.h"
+#include "launch/server.h"
 #include "schema_check.h"
 
 extern char** environ;
@@ -91,6 +92,27 @@ TEST_F(QuickSuite, RunsEndToEndAndTheFileMatchesTheSchema) {
   ASSERT_EQ(WaitExit(again, 300), 0);
   json rerun = ReadJsonFile(out);
   EXPECT_EQ(rerun["cells"], results["cells"]);
+}
+
+// --venv: a folder without bin/python, and another venv with the embedded server (which runs
+// the libpython fwbench links, whatever the venv), are refused before anything starts.
+TEST_F(QuickSuite, VenvFlagRefusesWhatItCannotMeasure) {
+  const std::string quick = (SourceDir() / "bench/suites/quick.json").string();
+  launch::Process missing = launch::Process::Spawn(Fwbench(
+      {"run", quick, "--venv", (dir_ / "nope").string(), "--out", (dir_ / "r1.json").string()},
+      dir_ / "missing.log"));
+  EXPECT_EQ(WaitExit(missing, 30), 1);
+  EXPECT_NE(launch::FileTail((dir_ / "missing.log").string(), 2000).find("(at --venv)"),
+            std::string::npos);
+  fs::create_directories(dir_ / "other" / "bin");
+  fs::create_symlink(VenvPython(), dir_ / "other" / "bin" / "python");
+  launch::Process embedded = launch::Process::Spawn(Fwbench(
+      {"run", quick, "--venv", (dir_ / "other").string(), "--out", (dir_ / "r2.json").string()},
+      dir_ / "embedded.log"));
+  EXPECT_EQ(WaitExit(embedded, 30), 1);
+  const std::string log = launch::FileTail((dir_ / "embedded.log").string(), 2000);
+  EXPECT_NE(log.find("server \"embedded\" runs inside fwbench"), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(dir_ / "r1.json") || fs::exists(dir_ / "r2.json"));
 }
 
 TEST_F(QuickSuite, SigkillOfFwbenchLeavesNoGunicornProcess) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -192,6 +193,15 @@ TEST_F(RunnerTest, MeasuresEveryCellAndWritesAFileThatMatchesTheSchema) {
   EXPECT_EQ(results["schema"], "fwbench.results/2");
   EXPECT_EQ(results["meta"]["state"], "complete");
   EXPECT_EQ(results["meta"]["paired"]["mode"], "slices");
+  // The measured interpreter's build and what the embedded server links.
+  const json& build = results["meta"]["python_build"];
+  EXPECT_EQ(build["version"], results["meta"]["python"]);
+  for (const char* flag : {"pgo", "lto"})
+    EXPECT_TRUE(build[flag].is_boolean() || build[flag] == "unknown") << flag << build[flag];
+  EXPECT_EQ(build["shared"], !build["libpython"].empty());
+  EXPECT_EQ(results["meta"]["venv"], VenvDir().string());
+  EXPECT_NE(results["meta"]["embedded_python"]["libpython"].get<std::string>().find("libpython"),
+            std::string::npos);
   ASSERT_EQ(results["cells"].size(), 2u);
   std::set<std::string> seeds;
   for (const auto& cell : results["cells"]) {
@@ -222,6 +232,66 @@ TEST_F(RunnerTest, MeasuresEveryCellAndWritesAFileThatMatchesTheSchema) {
   EXPECT_EQ(c["rounds"], 2);
   EXPECT_EQ(c["metrics"]["rps"]["per_round"].size(), 2u);
   EXPECT_TRUE(fs::exists(dir_ / "results.logs" / "fa-minimal-tiny-sqlite.log"));
+}
+
+// Every measured start reads a warm bytecode cache; one start per app and run follows a wipe
+// of the app's own __pycache__ and is recorded apart as cold_compile_ms.
+TEST_F(RunnerTest, MeasuredStartsAreWarmAndOneStartPerAppCompiles) {
+  for (const std::string app : {"a", "b"}) {
+    fs::create_directories(dir_ / ("app_" + app));
+    std::ofstream(dir_ / ("app_" + app) / ("mod_" + app + ".py")) << "VALUE = 1\n";
+    std::ofstream(dir_ / ("app_" + app) / "lazy.py") << "VALUE = 2\n";  // never imported
+  }
+  const std::string server = (SourceDir() / "tests" / "cpp" / "suite" / "tiny_server.py").string();
+  json servers = ReadJsonFile(dir_ / "servers.json");
+  servers["servers"]["tiny-import"] = {
+      {"argv",
+       {"{python}", server, "--port", "{port}", "--import", "mod_{framework}", "--report",
+        (dir_ / "starts.txt").string()}}};
+  WriteJsonAtomic(dir_ / "servers.json", servers);
+  json frameworks = {{"frameworks", json::object()}};
+  for (const std::string app : {"a", "b"})
+    frameworks["frameworks"][app] = {{"dir", (dir_ / ("app_" + app)).string()},
+                                     {"wsgi", "x:app"},
+                                     {"pythonpath", {(dir_ / ("app_" + app)).string()}}};
+  WriteJsonAtomic(dir_ / "frameworks.json", frameworks);
+  RunReport report = RunSuite(MakeSuite(R"(["tiny-import"])", 2, 0.4, {{"frameworks", {"a", "b"}}}),
+                              Options(), FakeSession, Pass, stop_);
+  EXPECT_EQ(report.ok, 2);
+  std::ifstream in(dir_ / "starts.txt");
+  std::map<std::string, std::vector<std::string>> starts;
+  for (std::string module, state; in >> module >> state;) starts[module].push_back(state);
+  for (const std::string app : {"a", "b"}) {
+    // The compile start, then one start per round, each with the cache the compile start left.
+    EXPECT_EQ(starts["mod_" + app], (std::vector<std::string>{"cold", "warm", "warm"})) << app;
+    // Compiled by the runner's warm-up, since no server imports it.
+    bool lazy = false;
+    for (const auto& f : fs::directory_iterator(dir_ / ("app_" + app) / "__pycache__"))
+      lazy |= f.path().filename().string().rfind("lazy.", 0) == 0;
+    EXPECT_TRUE(lazy) << app;
+  }
+  json results = Results();
+  for (const auto& e : testing::CheckSchema(V2Schema(), results)) ADD_FAILURE() << e;
+  for (const auto& cell : results["cells"]) {
+    EXPECT_GT(cell["cold_compile_ms"].get<double>(), 0);
+    const json& cold = cell["summary"]["cold_start_ms"];
+    EXPECT_EQ(cold["n"], 2);
+    EXPECT_TRUE(cold["ci95"].is_array());
+    EXPECT_DOUBLE_EQ(cell["cold_start_ms"].get<double>(), cold["estimate"].get<double>());
+  }
+  // Resumed for a third round: the figure is kept and the cache not wiped again.
+  RunSuite(MakeSuite(R"(["tiny-import"])", 3, 0.4, {{"frameworks", {"a", "b"}}}), Options(),
+           FakeSession, Pass, stop_);
+  std::ifstream again(dir_ / "starts.txt");
+  std::map<std::string, int> cold, all;
+  for (std::string module, state; again >> module >> state;) {
+    cold[module] += state == "cold";
+    ++all[module];
+  }
+  for (const std::string app : {"a", "b"}) {
+    EXPECT_EQ(all["mod_" + app], 4) << app;
+    EXPECT_EQ(cold["mod_" + app], 1) << app;
+  }
 }
 
 // CPU is read per process tree: a server kept busy by the load gets it, an idle one does not.

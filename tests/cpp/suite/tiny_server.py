@@ -1,14 +1,18 @@
 """A stand-in HTTP server for the runner's tests (not a benchmark subject).
 
-    tiny_server.py --port P [--exit-after N] [--worker]
+    tiny_server.py --port P [--exit-after N] [--worker] [--import MODULE --report FILE]
 
 Answers every GET with 200 and {"message": "Hello, World!"}, keep-alive. --exit-after N makes
 the process exit with code 3 after N requests (a server crashing mid-cell). --worker forks a
 child that sleeps in its own right and does NOT die with its parent, like a server worker
-that only the process-group kill can reap.
+that only the process-group kill can reap. --import MODULE imports MODULE (from PYTHONPATH)
+before serving, after appending "MODULE warm" or "MODULE cold" to FILE: whether its bytecode
+cache file existed when the server started.
 """
 import argparse
 import http.server
+import importlib
+import importlib.util
 import os
 import socketserver
 import sys
@@ -20,7 +24,15 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--exit-after", type=int, default=0)
     parser.add_argument("--worker", action="store_true")
+    parser.add_argument("--import", dest="module", default="")
+    parser.add_argument("--report", default="")
     args = parser.parse_args()
+    if args.module:
+        source = importlib.util.find_spec(args.module).origin
+        warm = os.path.exists(importlib.util.cache_from_source(source))
+        with open(args.report, "a") as report:
+            report.write("%s %s\n" % (args.module, "warm" if warm else "cold"))
+        importlib.import_module(args.module)
     if args.worker and os.fork() == 0:
         while True:
             time.sleep(1)
