@@ -30,17 +30,26 @@ struct LiveCounters {
   std::atomic<uint64_t> errors{0};
 };
 
+// Open model default for Options::max_in_flight.
+inline constexpr int kDefaultMaxInFlight = 512;
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 80;
   int threads = 1;
+  // Closed model: connections per target, each kept `pipeline` requests deep. Open model: the
+  // most idle connections kept open per target (--open-connections, suite
+  // load.open_connections); see "The open model" above.
   int connections = 10;
+  // Open model: the most connections open at once per target, so the most requests in flight;
+  // due requests beyond it wait in order (0: kDefaultMaxInFlight).
+  int max_in_flight = 0;
   double duration_s = 10;
   uint64_t max_requests = 0;  // 0: bounded by duration only
   double warmup_s = 0;
   double rate = 0;  // total requests/s; 0 selects the closed model
   Arrival arrival = Arrival::kUniform;
-  int pipeline = 1;
+  int pipeline = 1;  // closed model only
   double timeout_s = 2;
   std::vector<std::pair<std::string, std::string>> headers;  // added to every request
   std::vector<RequestSpec> requests;                         // weighted mix; at least one
@@ -78,8 +87,10 @@ struct SessionOptions {
   int64_t zero_ns = 0;
 };
 
+// Requests sent in a slice: answered (at any time), failed, and still unanswered when the
+// session ended (`unfinished`: in flight, or in the open model waiting for a connection).
 struct SliceResult {
-  uint64_t requests = 0, errors = 0;
+  uint64_t requests = 0, errors = 0, unfinished = 0;
 };
 
 struct SessionReport {
