@@ -133,7 +133,7 @@ nlohmann::json TargetReport(const Plan& plan, const std::vector<std::unique_ptr<
   std::vector<ConnectionCounts> connections;
   PoolCounts pool;
   for (const auto& w : workers) {
-    const Worker::TargetStats& mine = w->targets[target];
+    const TargetStats& mine = w->targets[target];
     for (size_t r = 0; r < routes.size(); ++r) routes[r].Merge(mine.routes[r]);
     overall.Merge(mine.unattributed);
     timeseries.Merge(mine.timeseries);

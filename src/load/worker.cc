@@ -47,9 +47,9 @@ struct Worker::Impl {
   std::vector<int64_t> open_after; // open model: per target, no connect before (back-off)
   std::vector<char> buffer = std::vector<char>(kReadBufferBytes);
   SplitMix64 rng;
+  Tally tally;
   uint64_t inflight_total = 0, waiting_total = 0;
   int64_t next_housekeeping_ns = 0;
-  TimeSeries::Counts published;  // what PublishLive() has added to opt.live so far
 
   Impl(Worker& w, Plan& p, const std::atomic<bool>& s, const Share& share, uint64_t seed)
       : self(w),
@@ -61,7 +61,8 @@ struct Worker::Impl {
         per_target(static_cast<uint32_t>(open_model ? share.max_in_flight : share.connections)),
         loop(static_cast<int>(std::clamp<size_t>(per_target * p.targets.size(), 16, 1024))),
         conns(per_target * p.targets.size()),
-        rng{seed} {
+        rng{seed},
+        tally(p, w.targets) {
     drain_end_ns = plan.end_ns + static_cast<int64_t>(opt.timeout_s * 1e9);
     for (size_t i = 0; i < conns.size(); ++i) {
       conns[i].target = static_cast<uint32_t>(i / per_target);
@@ -87,12 +88,7 @@ struct Worker::Impl {
   }
 
   uint64_t Token(const Connection& c) const { return static_cast<uint64_t>(&c - conns.data()); }
-  Worker::TargetStats& Of(uint32_t target) { return self.targets[target]; }
-  RouteStats& Route(uint32_t target, uint32_t route) { return Of(target).routes[route]; }
-  bool Measuring(int64_t t) const { return t >= plan.measure_start_ns && t < plan.end_ns; }
-  uint64_t SecondOf(int64_t t) const {
-    return static_cast<uint64_t>(std::max<int64_t>(0, t - plan.measure_start_ns) / 1'000'000'000);
-  }
+  TargetStats& Of(uint32_t target) { return self.targets[target]; }
 
   void Run() {
     const int64_t now = NowNs();
@@ -121,7 +117,7 @@ struct Worker::Impl {
     }
     self.finished_ns = std::min(NowNs(), plan.end_ns);
     CountLeftovers();
-    PublishLive();
+    tally.PublishLive(opt.live);
     if (open_model) {
       for (uint32_t t = 0; t < pools.size(); ++t) Of(t).pool = pools[t].counts();
       return;
@@ -153,7 +149,7 @@ struct Worker::Impl {
   // Counted once per attempt. Closed model: the slot retries after a back-off; open model: the
   // slot is free and no connection to the target is opened during the back-off.
   void ConnectFailed(Connection& c, int64_t now) {
-    CountConnectError(c, now);
+    tally.Unattributed(c.target, ErrorKind::kConnect, now, c.counts);
     Close(c);
     if (!open_model) {
       c.retry_at_ns = now + kConnectRetryNs;
@@ -189,44 +185,11 @@ struct Worker::Impl {
   // Every request in flight on `c` failed with `kind`; the connection is replaced.
   void Fail(Connection& c, ErrorKind kind, int64_t now) {
     if (c.state == State::kConnecting) return ConnectFailed(c, now);
-    for (size_t i = 0; i < c.inflight; ++i) {
-      const Request& r = c.ring[(c.head + i) % depth];
-      if (Counted(r, now)) {
-        CountRequestError(c.target, r, kind, now);
-        ++c.counts.errors;
-        c.counts.timeouts += kind == ErrorKind::kTimeout;
-      } else if (r.measured()) {
-        CountUnfinished(c.target, r);
-      }
-    }
-    int window = -1;  // e.g. garbage sent before any request
-    if (c.inflight == 0 && CountsOutsideRequest(c, now, &window)) {
-      ++Of(c.target).unattributed.errors[static_cast<int>(kind)];
-      ++Of(c.target).windows[window].errors;
-      ++c.counts.errors;
-      CountError(c.target, now);
-    }
+    for (size_t i = 0; i < c.inflight; ++i)
+      tally.Failed(c.target, c.ring[(c.head + i) % depth], kind, now, &c.counts);
+    // e.g. garbage sent before any request
+    if (c.inflight == 0) tally.Unattributed(c.target, kind, now, c.counts);
     Recycle(c, now, false);
-  }
-
-  // --- counting -------------------------------------------------------------------------
-  // A measured request's outcome counts: in plain runs when it ends in the measured period
-  // (after it: unfinished); in sessions always (sent in a window, it may end after it).
-  bool Counted(const Request& r, int64_t now) const {
-    return r.measured() && (plan.sliced || Measuring(now));
-  }
-
-  void CountError(uint32_t target, int64_t now) { ++Of(target).timeseries.At(SecondOf(now)).errors; }
-
-  void CountRequestError(uint32_t target, const Request& r, ErrorKind kind, int64_t now) {
-    ++Route(target, r.route).errors[static_cast<int>(kind)];
-    ++Of(target).windows[r.window].errors;
-    CountError(target, now);
-  }
-
-  void CountUnfinished(uint32_t target, const Request& r) {
-    ++Route(target, r.route).unfinished;
-    ++Of(target).windows[r.window].unfinished;
   }
 
   // Measured requests still in flight or waiting for a connection when the run ends.
@@ -234,45 +197,13 @@ struct Worker::Impl {
     for (const Connection& c : conns)
       for (size_t i = 0; i < c.inflight; ++i) {
         const Request& r = c.ring[(c.head + i) % depth];
-        if (r.measured()) CountUnfinished(c.target, r);
+        if (r.measured()) tally.Unfinished(c.target, r);
       }
     for (uint32_t t = 0; t < pools.size(); ++t)
       while (pools[t].waiting() > 0) {
         const Request r = pools[t].Pop();
-        if (r.measured()) CountUnfinished(t, r);
+        if (r.measured()) tally.Unfinished(t, r);
       }
-  }
-
-  // Adds what was measured since the last call to opt.live: every housekeeping tick and at the
-  // end, so the send/receive path never touches a shared counter.
-  void PublishLive() {
-    if (!opt.live) return;
-    TimeSeries::Counts total;
-    for (const auto& target : self.targets) {
-      const TimeSeries::Counts t = target.timeseries.Totals();
-      total.requests += t.requests;
-      total.errors += t.errors;
-    }
-    opt.live->responses.fetch_add(total.requests - published.requests, std::memory_order_relaxed);
-    opt.live->errors.fetch_add(total.errors - published.errors, std::memory_order_relaxed);
-    published = total;
-  }
-
-  // Errors outside a request count in plain runs' measured period, or in a session window
-  // where the connection's target is active (and toward that window).
-  bool CountsOutsideRequest(const Connection& c, int64_t now, int* window) const {
-    *window = plan.sliced ? WindowAt(plan, now) : (Measuring(now) ? 0 : -1);
-    if (!plan.sliced) return *window == 0;
-    return ActiveIn(plan, *window, c.target) && plan.windows[*window].measured;
-  }
-
-  void CountConnectError(Connection& c, int64_t now) {
-    int window = -1;
-    if (!CountsOutsideRequest(c, now, &window)) return;
-    ++Of(c.target).unattributed.errors[static_cast<int>(ErrorKind::kConnect)];
-    ++Of(c.target).windows[window].errors;
-    ++c.counts.errors;
-    CountError(c.target, now);
   }
 
   // --- events ---------------------------------------------------------------------------
@@ -296,7 +227,8 @@ struct Worker::Impl {
   bool Read(Connection& c, int64_t now) {
     const ssize_t n = ::read(c.fd.get(), buffer.data(), buffer.size());
     if (n > 0) {
-      if (c.inflight > 0 && c.front().measured()) Route(c.target, c.front().route).bytes_read += n;
+      if (c.inflight > 0 && c.front().measured())
+        Of(c.target).routes[c.front().route].bytes_read += n;
       size_t used = 0;
       while (used < static_cast<size_t>(n)) {
         const auto step = c.parser.Feed({buffer.data() + used, static_cast<size_t>(n) - used});
@@ -329,22 +261,7 @@ struct Worker::Impl {
     c.head = (c.head + 1) % depth;
     --c.inflight;
     --inflight_total;
-    if (Counted(r, now)) {
-      ++Of(c.target).windows[r.window].requests;
-      ++c.counts.completed;
-      RouteStats& stats = Route(c.target, r.route);
-      ++stats.requests;
-      stats.CountStatus(status);
-      const uint64_t corrected_us = static_cast<uint64_t>(now - r.intended_ns) / 1000;
-      // Closed model: intended == sent, so `corrected` is filled in once at the end.
-      if (open_model) stats.corrected.Record(corrected_us);
-      stats.uncorrected.Record(static_cast<uint64_t>(now - r.sent_ns) / 1000);
-      Second& s = Of(c.target).timeseries.At(SecondOf(now));
-      ++s.requests;
-      s.latency.Record(corrected_us);
-    } else if (r.measured()) {
-      CountUnfinished(c.target, r);  // a plain run's response after the measured period
-    }
+    tally.Response(c.target, r, status, now, open_model, c.counts);
     if (!c.parser.keep_alive()) {
       Recycle(c, now, true);
       return false;
@@ -383,7 +300,7 @@ struct Worker::Impl {
     ++c.inflight;
     ++inflight_total;
     if (c.connect_uncounted && r.measured()) {
-      ++Route(c.target, r.route).connects;
+      ++Of(c.target).routes[r.route].connects;
       c.connect_uncounted = false;
     }
   }
@@ -471,7 +388,7 @@ struct Worker::Impl {
   // Timeouts, connect retries.
   void Housekeep(int64_t now) {
     next_housekeeping_ns = now + kHousekeepingNs;
-    PublishLive();
+    tally.PublishLive(opt.live);
     const int64_t timeout_ns = static_cast<int64_t>(opt.timeout_s * 1e9);
     for (auto& c : conns) {
       switch (c.state) {
@@ -498,22 +415,13 @@ struct Worker::Impl {
     while (pool.waiting() > 0 && now - pool.Oldest().intended_ns > timeout_ns) {
       const Request r = pool.Pop();
       --waiting_total;
-      if (Counted(r, now))
-        CountRequestError(t, r, ErrorKind::kTimeout, now);
-      else if (r.measured())
-        CountUnfinished(t, r);
+      tally.Failed(t, r, ErrorKind::kTimeout, now, nullptr);
     }
   }
 };
 
 Worker::Worker(Plan& plan, const std::atomic<bool>& stop, const Share& share, uint64_t seed)
-    : targets(plan.targets.size()) {
-  for (auto& target : targets) {
-    target.routes.resize(plan.routes.size());
-    target.windows.resize(plan.windows.size());
-  }
-  impl_ = std::make_unique<Impl>(*this, plan, stop, share, seed);
-}
+    : impl_(std::make_unique<Impl>(*this, plan, stop, share, seed)) {}
 
 Worker::~Worker() = default;
 

@@ -8,9 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "load/open_pool.h"
 #include "load/plan.h"
-#include "load/stats.h"
+#include "load/tally.h"
 
 namespace fwbench::load {
 
@@ -27,15 +26,7 @@ class Worker {
   ~Worker();
   void Run();
 
-  struct TargetStats {
-    std::vector<RouteStats> routes;  // one per plan route
-    RouteStats unattributed;         // errors before any request was sent (e.g. connect)
-    TimeSeries timeseries;
-    std::vector<SliceCounts> windows;             // one per plan window
-    std::vector<ConnectionCounts> connections;    // closed model: one per connection
-    PoolCounts pool;                              // open model
-  };
-  std::vector<TargetStats> targets;  // one per plan target
+  std::vector<TargetStats> targets;  // one per plan target, filled by Run()
   int64_t finished_ns = 0;
 
  private:

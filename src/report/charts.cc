@@ -109,7 +109,7 @@ Json BarChart(const ResultsSet& r, const std::string& file, const std::string& t
   const auto routes = RoutesOf(r);
   std::map<std::string, std::map<std::string, const Cell*>> peak;  // series -> route -> cell
   for (const Cell& c : r.cells) {
-    if (!c.ok() || c.model != "closed" || !c.Metric(metric)) continue;
+    if (!c.ok() || c.model != "closed" || c.starved || !c.Metric(metric)) continue;
     auto& slot = peak[SeriesLabel(c)][c.route];
     if (!slot || c.Metric("rps")->estimate > slot->Metric("rps")->estimate) slot = &c;
   }

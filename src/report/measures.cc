@@ -80,7 +80,7 @@ MeasureInput FromResults(const ResultsSet& results, const ResultsQuery& q) {
                  .direction = q.direction};
   std::map<std::string, std::map<std::string, double>> by_key;  // match key -> fw -> value
   for (const Cell& c : results.cells) {
-    if (!c.ok() || c.model != q.model || c.Saturated()) continue;
+    if (!c.ok() || c.model != q.model || c.Saturated() || c.starved) continue;
     if (!RouteMatches(c.route, q.routes)) continue;
     if (auto v = CellValue(c, q.metric)) by_key[c.MatchKey()][c.framework] = *v;
   }

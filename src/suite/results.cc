@@ -133,6 +133,9 @@ void Summarize(nlohmann::json& cell) {
   for (const auto& rep : cell["repetitions"])
     cold.push_back(At(rep, json::json_pointer("/server/cold_start_ms")));
   cell["cold_start_ms"] = cold.empty() ? json(nullptr) : json(Median(cold));
+  cell["connections"] = ConnectionsSummary(cell["repetitions"]);
+  cell["starved"] = cell["connections"].is_object() && cell["connections"]["starved"] > 0;
+  cell["unfinished"] = UnfinishedTotal(cell["repetitions"]);
 }
 
 }  // namespace fwbench::suite
