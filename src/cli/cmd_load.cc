@@ -141,7 +141,7 @@ void AddLoadCommand(CLI::App& app) {
   cmd->add_option("--requests", flags->requests, "Stop after this many measured requests");
   cmd->add_option("--warmup", flags->warmup, "Unmeasured warm-up before the duration")
       ->capture_default_str();
-  cmd->add_option("--pipeline", flags->pipeline, "Requests in flight per connection")
+  cmd->add_option("--pipeline", flags->pipeline, "Closed model: requests in flight per connection")
       ->capture_default_str();
   cmd->add_option("--method", flags->method, "Request method (default GET)");
   cmd->add_option("--body", flags->body, "Request body");

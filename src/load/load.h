@@ -13,9 +13,10 @@
 //
 // Open model (rate > 0): requests fall due on the target's schedule (uniform or Poisson, `rate`
 // per target), whatever the server does, and latency counts from the intended send time
-// (coordinated omission corrected). A due request goes out at once on the most recently idle
-// open connection to its target; when none is idle, a new connection is opened for it and it
-// is sent as soon as that connects, so its latency includes the connect. Nothing is opened in
+// (coordinated omission corrected). A due request goes out at once on an idle open connection
+// to its target (the one that most recently ended a response first); when none is idle, a new
+// connection is opened for it and it is sent as soon as that connects, so its latency includes
+// the connect. Nothing is opened in
 // advance. Bounds, per target:
 //   - idle connections: at most `connections` (--open-connections, suite
 //     load.open_connections) are kept; after a response the least recently used idle ones

@@ -64,7 +64,7 @@ std::optional<uint32_t> OpenPool::ToOpen() {
 void OpenPool::Opened(uint32_t slot) {
   At(slot) = Slot::kIdle;
   --connecting_;
-  idle_.push_back(slot);
+  idle_.push_front(slot);  // unproven: used after every connection that has carried a response
 }
 
 void OpenPool::Done(uint32_t slot) {

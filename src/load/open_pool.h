@@ -2,7 +2,10 @@
 // OpenPool: the open model's connections to one target in one worker thread.
 //
 // Requests fall due on the target's schedule and wait here until a connection can carry them:
-// the most recently idle open connection, else a new one (connect, then send at once). At most
+// the connection that most recently ended a response, else one that connected but has carried
+// nothing yet, else a new one (connect, then send at once). The order matters for servers that
+// serve one connection at a time: a connection that has been answered is one the server holds;
+// a fresh one may wait in its listen backlog. At most
 // `slots` connections are open at once (busy, connecting or idle; Options::max_in_flight split
 // over the threads), so at most that many requests are in flight; further due requests wait
 // in order. After a response the connection is idle; beyond `idle_cap` idle connections
@@ -43,12 +46,12 @@ class OpenPool {
   const Request& Oldest() const { return waiting_.front(); }
   Request Pop();
 
-  // The most recently idle connection, now busy; none when no connection is idle.
+  // The idle connection to use (the order above), now busy; none when no connection is idle.
   std::optional<uint32_t> TakeIdle();
   // A free slot to connect on, now connecting: only while fewer connections are connecting
   // than requests wait (each will carry one) and a slot is free.
   std::optional<uint32_t> ToOpen();
-  void Opened(uint32_t slot);  // connecting -> idle
+  void Opened(uint32_t slot);  // connecting -> idle, behind every answered idle connection
   void Done(uint32_t slot);    // busy -> idle (its response ended, keep-alive)
   // The least recently used idle connection above the idle cap, now free: the worker closes it.
   std::optional<uint32_t> OverCap();
@@ -66,7 +69,7 @@ class OpenPool {
   size_t idle_cap_;
   std::vector<Slot> state_;
   std::vector<uint32_t> free_;  // stack
-  std::deque<uint32_t> idle_;   // back: most recently idle
+  std::deque<uint32_t> idle_;   // back: most recently answered; front: unanswered, then oldest
   std::deque<Request> waiting_;
   size_t connecting_ = 0, busy_ = 0;
   PoolCounts counts_;

@@ -39,8 +39,8 @@ int64_t NextBoundary(const Plan& plan, int64_t t) {
 }
 
 int MeasuredWindow(const Plan& plan, int64_t intended_ns) {
-  const int window = plan.sliced ? WindowAt(plan, intended_ns)
-                                 : (intended_ns >= plan.measure_start_ns ? 0 : -1);
+  const int window =
+      plan.sliced ? WindowAt(plan, intended_ns) : (intended_ns >= plan.measure_start_ns ? 0 : -1);
   return window >= 0 && plan.windows[window].measured ? window : -1;
 }
 

@@ -32,8 +32,8 @@ void Validate(const Options& o) {
     throw Error("pipelining applies to the closed model only", where,
                 "drop --pipeline, or --rate for the closed model");
   if (o.max_in_flight < 0 || (o.rate > 0 && o.max_in_flight > 0 && o.max_in_flight < o.threads))
-    throw Error("max_in_flight (" + std::to_string(o.max_in_flight) + ") is negative or below threads (" +
-                    std::to_string(o.threads) + ")",
+    throw Error("max_in_flight (" + std::to_string(o.max_in_flight) +
+                    ") is negative or below threads (" + std::to_string(o.threads) + ")",
                 where, "give each thread at least one request in flight, or 0 for the default");
 }
 
@@ -158,8 +158,8 @@ nlohmann::json TargetReport(const Plan& plan, const std::vector<std::unique_ptr<
           {"routes", std::move(by_route)},
           {"timeseries", timeseries.ToJson(static_cast<uint64_t>(std::ceil(elapsed_s)))},
           {"connections", open ? nlohmann::json(nullptr) : ConnectionsJson(connections)},
-          {"pool", open ? pool.ToJson(config.connections, MaxInFlight(config))
-                        : nlohmann::json(nullptr)}};
+          {"pool",
+           open ? pool.ToJson(config.connections, MaxInFlight(config)) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ inline constexpr int kErrorKinds = 5;
 
 struct RouteStats {
   uint64_t requests = 0, bytes_read = 0, connects = 0;
-  uint64_t unfinished = 0;  // measured, but neither answered nor failed when the run ended
+  uint64_t unfinished = 0;           // measured, but neither answered nor failed when the run ended
   std::array<uint64_t, 5> status{};  // 1xx..5xx
   std::array<uint64_t, kErrorKinds> errors{};
   Histogram corrected, uncorrected;  // microseconds

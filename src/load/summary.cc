@@ -46,8 +46,9 @@ std::string ConnectionsLine(const nlohmann::json& r) {
     return static_cast<unsigned long long>(j.value(key, uint64_t{0}));
   };
   if (c.is_object() && n(c, "starved") > 0)
-    return Line("  Starved: %llu of %llu connections completed nothing (up to %llu timeouts each)\n",
-                n(c, "starved"), n(c, "count"), n(c, "timeouts_max_per_connection"));
+    return Line(
+        "  Starved: %llu of %llu connections completed nothing (up to %llu timeouts each)\n",
+        n(c, "starved"), n(c, "count"), n(c, "timeouts_max_per_connection"));
   if (!p.is_object()) return "";
   return Line(
       "  Connections: %llu opened, peak %llu open, %llu in flight, %llu waiting; closed: %llu "

@@ -4,8 +4,7 @@
 
 namespace fwbench::load {
 
-Tally::Tally(const Plan& plan, std::vector<TargetStats>& targets)
-    : plan_(plan), targets_(targets) {
+Tally::Tally(const Plan& plan, std::vector<TargetStats>& targets) : plan_(plan), targets_(targets) {
   targets_.resize(plan.targets.size());
   for (auto& target : targets_) {
     target.routes.resize(plan.routes.size());

@@ -36,15 +36,15 @@ struct Worker::Impl {
   const std::atomic<bool>& stop;
   const Options& opt;
   const bool open_model;
-  const size_t depth;          // requests in flight per connection (open model: 1)
-  const uint32_t per_target;   // connection slots per target
-  int64_t interval_ns = 0;     // open model: mean gap between this worker's requests to a target
-  int64_t drain_end_ns = 0;    // sliced: in-flight requests may complete until then
+  const size_t depth;         // requests in flight per connection (open model: 1)
+  const uint32_t per_target;  // connection slots per target
+  int64_t interval_ns = 0;    // open model: mean gap between this worker's requests to a target
+  int64_t drain_end_ns = 0;   // sliced: in-flight requests may complete until then
   net::EventLoop loop;
-  std::vector<Connection> conns;   // target t owns [t * per_target, (t + 1) * per_target)
-  std::vector<OpenPool> pools;     // open model: one per target
-  std::vector<int64_t> next_due;   // open model: per target, the next intended send time
-  std::vector<int64_t> open_after; // open model: per target, no connect before (back-off)
+  std::vector<Connection> conns;    // target t owns [t * per_target, (t + 1) * per_target)
+  std::vector<OpenPool> pools;      // open model: one per target
+  std::vector<int64_t> next_due;    // open model: per target, the next intended send time
+  std::vector<int64_t> open_after;  // open model: per target, no connect before (back-off)
   std::vector<char> buffer = std::vector<char>(kReadBufferBytes);
   SplitMix64 rng;
   Tally tally;

@@ -145,8 +145,8 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
     cell.connections = static_cast<int>(f.Number(*conn, cpath, "count"));
     if (cell.starved != (cell.starved_connections > 0))
       f.Fail(FieldPath(path, "starved"),
-             std::string("is ") + (cell.starved ? "true" : "false") + " but connections.starved is " +
-                 std::to_string(cell.starved_connections),
+             std::string("is ") + (cell.starved ? "true" : "false") +
+                 " but connections.starved is " + std::to_string(cell.starved_connections),
              "a cell is starved when a connection completed nothing (results/SCHEMA.md)");
   }
   const std::string spath = FieldPath(path, "summary");

@@ -58,11 +58,11 @@ FrameworkRow MakeRow(const std::string& config, const std::string& framework,
   const Cell* peak = PeakClosed(cells);
   const Cell* open = LowestRateOpen(cells);
   if (!peak && !open) {
-    row.status =
-        !row.starved.empty() ? "starved at every closed-loop level (" + StarvedLevels(row) +
-                                   " connections completed nothing): no peak"
-        : cells.empty()      ? "not measured"
-                        : cells.front()->status + ": " + cells.front()->reason;
+    row.status = !row.starved.empty()
+                     ? "starved at every closed-loop level (" + StarvedLevels(row) +
+                           " connections completed nothing): no peak"
+                 : cells.empty() ? "not measured"
+                                 : cells.front()->status + ": " + cells.front()->reason;
     return row;
   }
   row.status = "ok";
@@ -283,9 +283,10 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
         continue;
       }
       md += "| " + MdCell(r.config) + " | " + r.framework + " | " + Cell3(r.peak_rps, 1, 4) +
-            StarvedText(r) + " | " + (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") + " | " +
-            RateText(r) + " | " + Plain(r.p50_us) + " | " + Cell3(r.p99_us) + " | " +
-            Plain(r.p999_us) + " | " + Cell3(r.cpu_us_per_request) + " | " +
+            StarvedText(r) + " | " +
+            (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") + " | " + RateText(r) +
+            " | " + Plain(r.p50_us) + " | " + Cell3(r.p99_us) + " | " + Plain(r.p999_us) + " | " +
+            Cell3(r.cpu_us_per_request) + " | " +
             Plain(r.rss_bytes_per_worker, 1.0 / (1024 * 1024)) + " | " +
             (r.cold_start_ms ? Sig(*r.cold_start_ms) : "–") + " |\n";
     }

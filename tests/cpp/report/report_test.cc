@@ -410,9 +410,12 @@ TEST(Report, StarvedCellsAreKeptOutOfThePeakAndTheMatrix) {
     const std::string id = cell["id"];
     if (id.find("/gunicorn-sync/sqlite/json/closed-c64") == std::string::npos) continue;
     cell["starved"] = true;
-    cell["connections"] = {{"count", 64},         {"completed_min", 0},
-                           {"completed_median", 0}, {"completed_max", 900},
-                           {"starved", 60},       {"starved_rounds", 5},
+    cell["connections"] = {{"count", 64},
+                           {"completed_min", 0},
+                           {"completed_median", 0},
+                           {"completed_max", 900},
+                           {"starved", 60},
+                           {"starved_rounds", 5},
                            {"timeouts_max_per_connection", 7}};
     ++changed;
   }

@@ -295,12 +295,16 @@ TEST_F(RunnerTest, StarvedConnectionsFlagTheCellAndItsComparison) {
     for (size_t t = 0; t < report.targets.size(); ++t) {
       const bool starve = t == 0 && o.ports.size() == 2;
       json completed = starve ? json{40, 0} : json{20, 20};
-      report.targets[t]["connections"] = {
-          {"count", 2},        {"completed_min", starve ? 0 : 20}, {"completed_median", 20},
-          {"completed_max", starve ? 40 : 20}, {"starved", starve ? 1 : 0},
-          {"timeouts_max_per_connection", starve ? 3 : 0},
-          {"errors_max_per_connection", starve ? 3 : 0}, {"completed", completed},
-          {"timeouts", starve ? json{0, 3} : json{0, 0}}, {"errors", starve ? json{0, 3} : json{0, 0}}};
+      report.targets[t]["connections"] = {{"count", 2},
+                                          {"completed_min", starve ? 0 : 20},
+                                          {"completed_median", 20},
+                                          {"completed_max", starve ? 40 : 20},
+                                          {"starved", starve ? 1 : 0},
+                                          {"timeouts_max_per_connection", starve ? 3 : 0},
+                                          {"errors_max_per_connection", starve ? 3 : 0},
+                                          {"completed", completed},
+                                          {"timeouts", starve ? json{0, 3} : json{0, 0}},
+                                          {"errors", starve ? json{0, 3} : json{0, 0}}};
       report.targets[t]["overall"]["unfinished"] = 2;
       for (auto& slice : report.slices[t]) slice.unfinished = 1;
     }

@@ -110,7 +110,8 @@ TEST(Stats, ConnectionsSummaryTakesTheWorstRound) {
 }
 
 TEST(Stats, NoConnectionCountsGiveNull) {
-  const nlohmann::json open_model = {{{"load", {{"overall", {{"requests", 5}}}, {"connections", nullptr}}}}};
+  const nlohmann::json open_model = {
+      {{"load", {{"overall", {{"requests", 5}}}, {"connections", nullptr}}}}};
   EXPECT_TRUE(ConnectionsSummary(open_model).is_null());
   EXPECT_TRUE(ConnectionsSummary(nlohmann::json::array()).is_null());
   EXPECT_EQ(UnfinishedTotal(open_model), 0u);
