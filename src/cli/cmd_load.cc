@@ -70,7 +70,7 @@ class StopOnSignal {
 struct Flags {
   std::string url, duration = "10s", warmup = "0s", timeout = "2s", method, body, requests_file,
                    json, arrival = "uniform";
-  int threads = 1, connections = 10, pipeline = 1;
+  int threads = 1, connections = 10, pipeline = 1, open_connections = 0, max_in_flight = 0;
   double rate = 0;
   uint64_t requests = 0;
   bool latency = false;
@@ -88,6 +88,13 @@ load::Options ToOptions(const Flags& f) {
   o.arrival = f.arrival == "poisson" ? load::Arrival::kPoisson : load::Arrival::kUniform;
   o.pipeline = f.pipeline;
   o.max_requests = f.requests;
+  o.max_in_flight = f.max_in_flight;
+  if (f.open_connections > 0 || f.max_in_flight > 0) {
+    if (!(f.rate > 0))
+      throw Error("--open-connections and --max-in-flight apply to the open model", "fwbench load",
+                  "add --rate N, or drop them");
+    if (f.open_connections > 0) o.connections = f.open_connections;
+  }
   for (const auto& h : f.headers) {
     const size_t colon = h.find(':');
     if (colon == std::string::npos || colon == 0) {
@@ -124,13 +131,17 @@ void AddLoadCommand(CLI::App& app) {
   cmd->add_option("--timeout", flags->timeout, "Per-request timeout")->capture_default_str();
   cmd->add_flag("--latency", flags->latency, "Print the latency distribution and routes");
   cmd->add_option("-R,--rate", flags->rate, "Open model: total requests/s (0: closed model)");
+  cmd->add_option("--open-connections", flags->open_connections,
+                  "Open model: idle connections kept (default: -c)");
+  cmd->add_option("--max-in-flight", flags->max_in_flight,
+                  "Open model: connections open at once, so requests in flight (default 512)");
   cmd->add_option("--arrival", flags->arrival, "Open-model spacing")
       ->check(CLI::IsMember({"uniform", "poisson"}))
       ->capture_default_str();
   cmd->add_option("--requests", flags->requests, "Stop after this many measured requests");
   cmd->add_option("--warmup", flags->warmup, "Unmeasured warm-up before the duration")
       ->capture_default_str();
-  cmd->add_option("--pipeline", flags->pipeline, "Requests in flight per connection")
+  cmd->add_option("--pipeline", flags->pipeline, "Closed model: requests in flight per connection")
       ->capture_default_str();
   cmd->add_option("--method", flags->method, "Request method (default GET)");
   cmd->add_option("--body", flags->body, "Request body");

@@ -1,6 +1,50 @@
 #pragma once
 // The load generator's public interface. Everything else in src/load/ is internal.
 // The report it returns is the "fwbench.load/1" document described in results/SCHEMA.md.
+//
+// The two load models.
+//
+// Closed model (rate == 0): `connections` connections per target, opened at the start and kept
+// (reopened at once when closed); each keeps `pipeline` requests in flight and sends the next
+// when a response ends. The report counts, per connection, the requests it completed and its
+// timeouts and errors ("connections"): a connection that completed nothing in the measured
+// period is "starved", such as 28 of 32 against uWSGI with 4 threads, each of which serves one
+// kept-alive connection for as long as it stays open.
+//
+// Open model (rate > 0): requests fall due on the target's schedule (uniform or Poisson, `rate`
+// per target), whatever the server does, and latency counts from the intended send time
+// (coordinated omission corrected). A due request goes out at once on an idle open connection
+// to its target (the one that most recently ended a response first); when none is idle, a new
+// connection is opened for it and it is sent as soon as that connects, so its latency includes
+// the connect. Nothing is opened in
+// advance. Bounds, per target:
+//   - idle connections: at most `connections` (--open-connections, suite
+//     load.open_connections) are kept; after a response the least recently used idle ones
+//     beyond it are closed by the client;
+//   - open connections (busy, connecting or idle): at most `max_in_flight` (default
+//     kDefaultMaxInFlight), so at most that many requests are in flight. A due request beyond
+//     it waits, in order, for a connection (the wait counts in its latency); one that waited
+//     longer than timeout_s is a timeout and is never sent. The loop and its memory stay
+//     bounded by max_in_flight connections and rate * timeout_s waiting requests.
+// A server closing a kept-alive connection (Connection: close, or its idle timeout) is not an
+// error: the connection leaves the pool and the next request that finds none idle opens a new
+// one. A request written to an idle connection at the moment the server closes it fails as a
+// read or write error (not retried), as in wrk. `pipeline` must be 1.
+//
+// How the open model differs from wrk2 (giltene/wrk2, src/wrk.c): wrk2 opens its -c connections
+// at the start (5 ms apart) and keeps them; each connection has its own schedule at
+// rate/connections, sends its next request only after the previous response (catching up at
+// twice its rate when behind), and is reopened at once when the server closes it. A server that
+// serves one connection at a time until it closes or idles (gunicorn's sync worker blocks on an
+// accepted connection until its request arrives; uWSGI with N threads holds N kept-alive
+// connections) then sits on an idle connection while the requests due on the others wait
+// behind it: at 200 req/s gunicorn sync served 70 req/s and uWSGI 10 req/s that way. Here the
+// schedule belongs to the target, and connections follow the requests: while the server keeps
+// up, one connection (or a few) carries them.
+//
+// Unfinished: a measured request with neither a response nor an error counted when the run
+// ends (in flight, or waiting for a connection; in a plain run also one answered after the
+// duration) is counted as "unfinished" per route, overall and per session slice.
 #include <atomic>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -30,17 +74,26 @@ struct LiveCounters {
   std::atomic<uint64_t> errors{0};
 };
 
+// Open model default for Options::max_in_flight.
+inline constexpr int kDefaultMaxInFlight = 512;
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 80;
   int threads = 1;
+  // Closed model: connections per target, each kept `pipeline` requests deep. Open model: the
+  // most idle connections kept open per target (--open-connections, suite
+  // load.open_connections); see "The open model" above.
   int connections = 10;
+  // Open model: the most connections open at once per target, so the most requests in flight;
+  // due requests beyond it wait in order (0: kDefaultMaxInFlight).
+  int max_in_flight = 0;
   double duration_s = 10;
   uint64_t max_requests = 0;  // 0: bounded by duration only
   double warmup_s = 0;
   double rate = 0;  // total requests/s; 0 selects the closed model
   Arrival arrival = Arrival::kUniform;
-  int pipeline = 1;
+  int pipeline = 1;  // closed model only
   double timeout_s = 2;
   std::vector<std::pair<std::string, std::string>> headers;  // added to every request
   std::vector<RequestSpec> requests;                         // weighted mix; at least one
@@ -57,9 +110,10 @@ Options OptionsFromUrl(const std::string& url);
 void AddRequestsFromJson(const nlohmann::json& doc, Options& options);
 
 // A paired session: the same requests to several servers ("targets", one port each on
-// options.host), each with its own options.connections connections, all opened before the
-// first slice and kept open. In each slice only the targets in `active` send; the others' idle
-// connections stay open, so a switch costs nothing. A request counts toward the slice it was
+// options.host), each with its own connections: closed model, options.connections, all opened
+// before the first slice and kept open; open model, as requests need them (above). In each
+// slice only the targets in `active` send; the others' idle connections stay open, so a switch
+// costs nothing. A request counts toward the slice it was
 // sent in, whenever it completes; after the last slice nothing new is sent and what is in
 // flight may finish for up to timeout_s. options.duration_s, warmup_s and max_requests are
 // ignored; options.rate is per target.
@@ -78,8 +132,10 @@ struct SessionOptions {
   int64_t zero_ns = 0;
 };
 
+// Requests sent in a slice: answered (at any time), failed, and still unanswered when the
+// session ended (`unfinished`: in flight, or in the open model waiting for a connection).
 struct SliceResult {
-  uint64_t requests = 0, errors = 0;
+  uint64_t requests = 0, errors = 0, unfinished = 0;
 };
 
 struct SessionReport {

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "load/load.h"
+#include "load/plan.h"
 #include "load/worker.h"
 
 namespace fwbench::load {
@@ -27,6 +28,13 @@ void Validate(const Options& o) {
                 "check --warmup, --rate, --pipeline and --timeout");
   }
   if (o.requests.empty()) throw Error("no requests to send", where, "give a URL or a mix file");
+  if (o.rate > 0 && o.pipeline > 1)
+    throw Error("pipelining applies to the closed model only", where,
+                "drop --pipeline, or --rate for the closed model");
+  if (o.max_in_flight < 0 || (o.rate > 0 && o.max_in_flight > 0 && o.max_in_flight < o.threads))
+    throw Error("max_in_flight (" + std::to_string(o.max_in_flight) +
+                    ") is negative or below threads (" + std::to_string(o.threads) + ")",
+                where, "give each thread at least one request in flight, or 0 for the default");
 }
 
 void ValidateSession(const SessionOptions& s) {
@@ -43,6 +51,10 @@ void ValidateSession(const SessionOptions& s) {
                   "give slices in time order with positive durations");
     end = slice.start_s + slice.duration_s;
   }
+}
+
+int MaxInFlight(const Options& o) {
+  return o.max_in_flight > 0 ? o.max_in_flight : std::max(kDefaultMaxInFlight, o.threads);
 }
 
 std::string UtcNow() {
@@ -72,6 +84,7 @@ nlohmann::json ConfigJson(const Options& o) {
       {"threads", o.threads},
       {"connections", o.connections},
       {"model", open ? "open" : "closed"},
+      {"max_in_flight", open ? nlohmann::json(MaxInFlight(o)) : nlohmann::json(nullptr)},
       {"rate", open ? nlohmann::json(o.rate) : nlohmann::json(nullptr)},
       {"arrival", open ? nlohmann::json(o.arrival == Arrival::kPoisson ? "poisson" : "uniform")
                        : nlohmann::json(nullptr)},
@@ -83,16 +96,20 @@ nlohmann::json ConfigJson(const Options& o) {
       {"requests", std::move(requests)}};
 }
 
-// Starts the workers on `plan` (connections split over the threads) and returns them finished.
+// Thread t's part of `total` split over `threads`.
+int PartOf(int total, int threads, int t) { return total / threads + (t < total % threads); }
+
+// Starts the workers on `plan` (connections and max_in_flight split over the threads) and
+// returns them finished.
 std::vector<std::unique_ptr<Worker>> RunWorkers(Plan& plan, const std::atomic<bool>& stop) {
   const Options& options = plan.options;
   std::vector<std::unique_ptr<Worker>> workers;
-  int first = 0;
   for (int t = 0; t < options.threads; ++t) {
-    const int n =
-        options.connections / options.threads + (t < options.connections % options.threads);
-    workers.push_back(std::make_unique<Worker>(plan, stop, n, first, 0x5eed + t));
-    first += n;
+    const Share share{.index = t,
+                      .workers = options.threads,
+                      .connections = PartOf(options.connections, options.threads, t),
+                      .max_in_flight = PartOf(MaxInFlight(options), options.threads, t)};
+    workers.push_back(std::make_unique<Worker>(plan, stop, share, 0x5eed + t));
   }
   std::vector<std::jthread> threads;
   for (size_t t = 1; t < workers.size(); ++t) threads.emplace_back([&w = *workers[t]] { w.Run(); });
@@ -113,12 +130,17 @@ nlohmann::json TargetReport(const Plan& plan, const std::vector<std::unique_ptr<
   std::vector<RouteStats> routes(plan.routes.size());
   RouteStats overall;
   TimeSeries timeseries;
+  std::vector<ConnectionCounts> connections;
+  PoolCounts pool;
   for (const auto& w : workers) {
-    const Worker::TargetStats& mine = w->targets[target];
+    const TargetStats& mine = w->targets[target];
     for (size_t r = 0; r < routes.size(); ++r) routes[r].Merge(mine.routes[r]);
     overall.Merge(mine.unattributed);
     timeseries.Merge(mine.timeseries);
+    connections.insert(connections.end(), mine.connections.begin(), mine.connections.end());
+    pool.Merge(mine.pool);
   }
+  const bool open = config.rate > 0;
   for (const auto& r : routes) overall.Merge(r);
   nlohmann::json by_route = nlohmann::json::object();
   for (size_t r = 0; r < routes.size(); ++r) {
@@ -134,7 +156,10 @@ nlohmann::json TargetReport(const Plan& plan, const std::vector<std::unique_ptr<
           {"interrupted", interrupted},
           {"overall", overall.ToJson(elapsed_s)},
           {"routes", std::move(by_route)},
-          {"timeseries", timeseries.ToJson(static_cast<uint64_t>(std::ceil(elapsed_s)))}};
+          {"timeseries", timeseries.ToJson(static_cast<uint64_t>(std::ceil(elapsed_s)))},
+          {"connections", open ? nlohmann::json(nullptr) : ConnectionsJson(connections)},
+          {"pool",
+           open ? pool.ToJson(config.connections, MaxInFlight(config)) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace
@@ -199,6 +224,7 @@ SessionReport RunSession(const SessionOptions& session, const std::atomic<bool>&
       for (const auto& worker : workers) {
         slice.requests += worker->targets[t].windows[i].requests;
         slice.errors += worker->targets[t].windows[i].errors;
+        slice.unfinished += worker->targets[t].windows[i].unfinished;
       }
       slices.push_back(slice);
     }

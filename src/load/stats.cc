@@ -1,5 +1,9 @@
 #include "load/stats.h"
 
+#include <algorithm>
+
+#include "common/quantile.h"
+
 namespace fwbench::load {
 
 void RouteStats::CountStatus(int code) {
@@ -11,6 +15,7 @@ void RouteStats::Merge(const RouteStats& other) {
   requests += other.requests;
   bytes_read += other.bytes_read;
   connects += other.connects;
+  unfinished += other.unfinished;
   for (size_t i = 0; i < status.size(); ++i) status[i] += other.status[i];
   for (size_t i = 0; i < errors.size(); ++i) errors[i] += other.errors[i];
   corrected.Merge(other.corrected);
@@ -43,6 +48,7 @@ nlohmann::json RouteStats::ToJson(double elapsed_s) const {
       {"rps", elapsed_s > 0 ? static_cast<double>(requests) / elapsed_s : 0.0},
       {"bytes_read", bytes_read},
       {"connects", connects},
+      {"unfinished", unfinished},
       {"connects_per_request",
        requests ? static_cast<double>(connects) / static_cast<double>(requests) : 0.0},
       {"status",
@@ -60,6 +66,33 @@ nlohmann::json RouteStats::ToJson(double elapsed_s) const {
       {"latency",
        {{"corrected", LatencyJson(corrected)}, {"uncorrected", LatencyJson(uncorrected)}}},
   };
+}
+
+nlohmann::json ConnectionsJson(const std::vector<ConnectionCounts>& connections) {
+  std::vector<uint64_t> completed, timeouts, errors;
+  std::vector<double> sorted;
+  uint64_t starved = 0;
+  for (const ConnectionCounts& c : connections) {
+    completed.push_back(c.completed);
+    timeouts.push_back(c.timeouts);
+    errors.push_back(c.errors);
+    sorted.push_back(static_cast<double>(c.completed));
+    starved += c.completed == 0;
+  }
+  auto max_of = [](const std::vector<uint64_t>& v) {
+    return v.empty() ? uint64_t{0} : *std::max_element(v.begin(), v.end());
+  };
+  return {{"count", connections.size()},
+          {"completed_min",
+           completed.empty() ? uint64_t{0} : *std::min_element(completed.begin(), completed.end())},
+          {"completed_median", Median(sorted)},
+          {"completed_max", max_of(completed)},
+          {"starved", starved},
+          {"timeouts_max_per_connection", max_of(timeouts)},
+          {"errors_max_per_connection", max_of(errors)},
+          {"completed", completed},
+          {"timeouts", timeouts},
+          {"errors", errors}};
 }
 
 Second& TimeSeries::At(uint64_t second) {

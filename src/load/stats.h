@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "load/connection.h"
 #include "load/histogram.h"
 
 namespace fwbench::load {
@@ -14,6 +15,7 @@ inline constexpr int kErrorKinds = 5;
 
 struct RouteStats {
   uint64_t requests = 0, bytes_read = 0, connects = 0;
+  uint64_t unfinished = 0;           // measured, but neither answered nor failed when the run ended
   std::array<uint64_t, 5> status{};  // 1xx..5xx
   std::array<uint64_t, kErrorKinds> errors{};
   Histogram corrected, uncorrected;  // microseconds
@@ -47,6 +49,12 @@ class TimeSeries {
  private:
   std::vector<Second> seconds_;
 };
+
+// The closed model's per-connection counts, in slot order: {"count", "completed_min",
+// "completed_median", "completed_max", "starved" (connections that completed nothing),
+// "timeouts_max_per_connection", "errors_max_per_connection", and the arrays "completed",
+// "timeouts", "errors"}.
+nlohmann::json ConnectionsJson(const std::vector<ConnectionCounts>& connections);
 
 // {"count", "mean_us", ..., "histogram"} for one latency histogram.
 nlohmann::json LatencyJson(const Histogram& h);

@@ -38,6 +38,25 @@ std::string LatencyRow(const char* label, const nlohmann::json& l) {
       Duration(l["p99_us"].get<double>()).c_str(), Duration(l["max_us"].get<double>()).c_str());
 }
 
+// Closed model: starved connections, if any; open model: what the pool did.
+std::string ConnectionsLine(const nlohmann::json& r) {
+  const auto& c = r.value("connections", nlohmann::json());
+  const auto& p = r.value("pool", nlohmann::json());
+  auto n = [](const nlohmann::json& j, const char* key) {
+    return static_cast<unsigned long long>(j.value(key, uint64_t{0}));
+  };
+  if (c.is_object() && n(c, "starved") > 0)
+    return Line(
+        "  Starved: %llu of %llu connections completed nothing (up to %llu timeouts each)\n",
+        n(c, "starved"), n(c, "count"), n(c, "timeouts_max_per_connection"));
+  if (!p.is_object()) return "";
+  return Line(
+      "  Connections: %llu opened, peak %llu open, %llu in flight, %llu waiting; closed: %llu "
+      "above the idle cap (%llu), %llu by the server\n",
+      n(p, "opened"), n(p, "peak_open"), n(p, "peak_in_flight"), n(p, "peak_waiting"),
+      n(p, "closed_over_cap"), n(p, "idle_cap"), n(p, "closed_by_server"));
+}
+
 }  // namespace
 
 std::string FormatSummary(const nlohmann::json& r, bool distribution) {
@@ -88,6 +107,10 @@ std::string FormatSummary(const nlohmann::json& r, bool distribution) {
                 e["write"].get<unsigned long long>(), e["timeout"].get<unsigned long long>(),
                 e["parse"].get<unsigned long long>());
   }
+  if (const uint64_t unfinished = o.value("unfinished", uint64_t{0}))
+    out += Line("  Unfinished: %llu (no response or error by the end)\n",
+                (unsigned long long)unfinished);
+  out += ConnectionsLine(r);
   if (distribution && r["routes"].size() > 1) {
     for (const auto& [name, st] : r["routes"].items()) {
       out += Line("  %-24s %10.2f req/s  p99 %s\n", name.c_str(), st["rps"].get<double>(),

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <ctime>
+#include <optional>
 
 #include "common/splitmix.h"
+#include "load/connection.h"
 #include "net/event_loop.h"
 #include "net/http.h"
 
@@ -25,31 +28,6 @@ constexpr int64_t kHousekeepingNs = 5'000'000;   // timeouts and retries checked
 constexpr int64_t kConnectRetryNs = 10'000'000;  // back-off after a failed connect
 constexpr size_t kReadBufferBytes = 64 * 1024;
 
-struct InFlight {
-  uint32_t route = 0;
-  int32_t window = -1;  // the plan window it was sent in and counts toward; -1: not measured
-  bool measured = false;
-  int64_t intended_ns = 0, sent_ns = 0;
-};
-
-enum class State { kClosed, kConnecting, kOpen };
-
-struct Connection {
-  uint32_t target = 0;
-  net::Fd fd;
-  net::HttpParser parser{net::HttpParser::Kind::kResponse, false};
-  State state = State::kClosed;
-  std::string out;  // pending request bytes (capacity reused)
-  size_t out_sent = 0;
-  bool want_write = false;
-  std::vector<InFlight> ring;  // `pipeline` slots
-  size_t head = 0, inflight = 0;
-  bool connect_uncounted = false;
-  int64_t connect_started_ns = 0, retry_at_ns = 0, next_due_ns = 0;
-
-  InFlight& front() { return ring[head]; }
-};
-
 }  // namespace
 
 struct Worker::Impl {
@@ -58,178 +36,127 @@ struct Worker::Impl {
   const std::atomic<bool>& stop;
   const Options& opt;
   const bool open_model;
-  const size_t depth;
-  const int per_target;      // connections per target in this worker
-  int64_t interval_ns = 0;   // open model: mean gap between one connection's requests
-  int64_t drain_end_ns = 0;  // sliced: in-flight requests may complete until then
+  const size_t depth;         // requests in flight per connection (open model: 1)
+  const uint32_t per_target;  // connection slots per target
+  int64_t interval_ns = 0;    // open model: mean gap between this worker's requests to a target
+  int64_t drain_end_ns = 0;   // sliced: in-flight requests may complete until then
   net::EventLoop loop;
-  std::vector<Connection> conns;
+  std::vector<Connection> conns;    // target t owns [t * per_target, (t + 1) * per_target)
+  std::vector<OpenPool> pools;      // open model: one per target
+  std::vector<int64_t> next_due;    // open model: per target, the next intended send time
+  std::vector<int64_t> open_after;  // open model: per target, no connect before (back-off)
   std::vector<char> buffer = std::vector<char>(kReadBufferBytes);
   SplitMix64 rng;
-  uint64_t inflight_total = 0;
+  Tally tally;
+  uint64_t inflight_total = 0, waiting_total = 0;
   int64_t next_housekeeping_ns = 0;
-  TimeSeries::Counts published;  // what PublishLive() has added to opt.live so far
 
-  Impl(Worker& w, Plan& p, const std::atomic<bool>& s, int n, int first, uint64_t seed)
+  Impl(Worker& w, Plan& p, const std::atomic<bool>& s, const Share& share, uint64_t seed)
       : self(w),
         plan(p),
         stop(s),
         opt(p.options),
         open_model(p.options.rate > 0),
-        depth(static_cast<size_t>(std::max(1, p.options.pipeline))),
-        per_target(n),
-        loop(std::max<int>(16, n * static_cast<int>(p.targets.size()))),
-        conns(static_cast<size_t>(n) * p.targets.size()),
-        rng{seed} {
-    const int total = std::max(1, opt.connections);
-    if (open_model) interval_ns = static_cast<int64_t>(1e9 * total / opt.rate);
+        depth(open_model ? 1 : static_cast<size_t>(std::max(1, p.options.pipeline))),
+        per_target(static_cast<uint32_t>(open_model ? share.max_in_flight : share.connections)),
+        loop(static_cast<int>(std::clamp<size_t>(per_target * p.targets.size(), 16, 1024))),
+        conns(per_target * p.targets.size()),
+        rng{seed},
+        tally(p, w.targets) {
     drain_end_ns = plan.end_ns + static_cast<int64_t>(opt.timeout_s * 1e9);
     for (size_t i = 0; i < conns.size(); ++i) {
-      Connection& c = conns[i];
-      c.target = static_cast<uint32_t>(i / n);
-      c.ring.resize(depth);
-      c.out.reserve(4096);
-      c.next_due_ns = plan.start_ns + FirstGap(first + static_cast<int>(i % n), total);
-      if (plan.sliced) c.next_due_ns = NextSendable(c, c.next_due_ns);
+      conns[i].target = static_cast<uint32_t>(i / per_target);
+      conns[i].ring.resize(depth);
+      if (!open_model) conns[i].out.reserve(4096);
+    }
+    if (!open_model) return;
+    interval_ns = static_cast<int64_t>(1e9 * share.workers / opt.rate);
+    for (uint32_t t = 0; t < plan.targets.size(); ++t) {
+      pools.emplace_back(t * per_target, per_target, share.connections);
+      // Uniform: the workers' schedules interleave evenly; Poisson: independent streams.
+      const int64_t first = plan.start_ns + (opt.arrival == Arrival::kPoisson
+                                                 ? NextGap()
+                                                 : interval_ns * share.index / share.workers);
+      next_due.push_back(plan.sliced ? NextSendable(plan, t, first) : first);
+      open_after.push_back(0);
     }
   }
 
-  int64_t FirstGap(int global_index, int total) {
-    if (opt.arrival == Arrival::kPoisson) return NextGap();
-    return interval_ns * global_index / total;  // uniform: connections evenly staggered
-  }
   int64_t NextGap() {
     if (opt.arrival == Arrival::kUniform) return interval_ns;
     return static_cast<int64_t>(-std::log(1.0 - rng.Uniform()) * static_cast<double>(interval_ns));
   }
 
-  Worker::TargetStats& Of(const Connection& c) { return self.targets[c.target]; }
-  RouteStats& Route(const Connection& c, uint32_t index) { return Of(c).routes[index]; }
-  bool Measuring(int64_t t) const { return t >= plan.measure_start_ns && t < plan.end_ns; }
-  uint64_t SecondOf(int64_t t) const {
-    return static_cast<uint64_t>(std::max<int64_t>(0, t - plan.measure_start_ns) / 1'000'000'000);
-  }
-
-  // --- the session's windows (plan.sliced) ------------------------------------------------
-  // The index of the window containing t, or -1.
-  int WindowAt(int64_t t) const {
-    const auto& w = plan.windows;
-    auto it = std::upper_bound(w.begin(), w.end(), t,
-                               [](int64_t v, const Window& x) { return v < x.start_ns; });
-    if (it == w.begin()) return -1;
-    --it;
-    return t < it->end_ns ? static_cast<int>(it - w.begin()) : -1;
-  }
-  bool ActiveIn(int window, uint32_t target) const {
-    return window >= 0 && (plan.windows[window].active >> target & 1U);
-  }
-  // May `c` send a request intended at t? Plain runs: until the end; sessions: in its windows.
-  bool Sendable(const Connection& c, int64_t t) const {
-    if (!plan.sliced) return t < plan.end_ns;
-    return ActiveIn(WindowAt(t), c.target);
-  }
-  // The first time >= t at which `c` may send (sessions), or INT64_MAX when none is left.
-  int64_t NextSendable(const Connection& c, int64_t t) const {
-    if (Sendable(c, t)) return t;
-    for (const Window& w : plan.windows)
-      if (w.start_ns > t && (w.active >> c.target & 1U)) return w.start_ns;
-    return INT64_MAX;
-  }
-  // The next window boundary after t (sessions), or INT64_MAX.
-  int64_t NextBoundary(int64_t t) const {
-    for (const Window& w : plan.windows) {
-      if (w.start_ns > t) return w.start_ns;
-      if (w.end_ns > t) return w.end_ns;
-    }
-    return INT64_MAX;
-  }
+  uint64_t Token(const Connection& c) const { return static_cast<uint64_t>(&c - conns.data()); }
+  TargetStats& Of(uint32_t target) { return self.targets[target]; }
 
   void Run() {
     const int64_t now = NowNs();
-    for (auto& c : conns) Connect(c, now);
+    if (!open_model)
+      for (auto& c : conns) Connect(c, now);
     next_housekeeping_ns = now + kHousekeepingNs;
-    int64_t next_due = now;
-    int64_t boundary = plan.sliced ? NextBoundary(now) : INT64_MAX;
+    int64_t boundary = plan.sliced ? NextBoundary(plan, now) : INT64_MAX;
+    int64_t next_due_any = open_model ? SendDue(now) : INT64_MAX;
     while (true) {
       int64_t t = NowNs();
       if (Finished(t)) break;
-      int64_t wake =
-          std::min({next_housekeeping_ns, plan.sliced ? drain_end_ns : plan.end_ns, boundary});
-      if (open_model) wake = std::min(wake, next_due);
+      const int64_t wake = std::min(
+          {next_housekeeping_ns, plan.sliced ? drain_end_ns : plan.end_ns, boundary, next_due_any});
       for (const epoll_event& ev : loop.Wait(std::max<int64_t>(0, (wake - t + 999) / 1000))) {
         Handle(conns[ev.data.u64], ev.events);
       }
       t = NowNs();
       if (t >= boundary) {  // a window opened or closed: idle connections of active targets go
-        boundary = NextBoundary(t);
+        boundary = NextBoundary(plan, t);
         if (!open_model)
           for (auto& c : conns)
             if (c.state == State::kOpen && c.inflight == 0) Refill(c, t);
       }
-      if (open_model) next_due = SendDue(t);
       if (t >= next_housekeeping_ns) Housekeep(t);
+      if (open_model) next_due_any = SendDue(t);
     }
     self.finished_ns = std::min(NowNs(), plan.end_ns);
-    PublishLive();
-    if (!open_model) {
-      for (auto& target : self.targets)
-        for (auto& r : target.routes) r.corrected = r.uncorrected;
+    CountLeftovers();
+    tally.PublishLive(opt.live);
+    if (open_model) {
+      for (uint32_t t = 0; t < pools.size(); ++t) Of(t).pool = pools[t].counts();
+      return;
     }
+    for (auto& target : self.targets)
+      for (auto& r : target.routes) r.corrected = r.uncorrected;
+    for (const Connection& c : conns) Of(c.target).connections.push_back(c.counts);
   }
 
   bool Finished(int64_t t) const {
     if (stop.load(std::memory_order_relaxed)) return true;
-    if (plan.sliced) return t >= drain_end_ns || (t >= plan.end_ns && inflight_total == 0);
+    const uint64_t outstanding = inflight_total + waiting_total;
+    if (plan.sliced) return t >= drain_end_ns || (t >= plan.end_ns && outstanding == 0);
     if (t >= plan.end_ns) return true;
-    return plan.budget_spent.load(std::memory_order_relaxed) && inflight_total == 0;
+    return plan.budget_spent.load(std::memory_order_relaxed) && outstanding == 0;
   }
 
   // --- connection lifecycle -------------------------------------------------------------
   void Connect(Connection& c, int64_t now) {
     int error = 0;
     c.fd = net::ConnectTcp(plan.targets[c.target], &error);
-    if (!c.fd) {
-      CountConnectError(c, now);
-      c.retry_at_ns = now + kConnectRetryNs;
-      return;
-    }
+    if (!c.fd) return ConnectFailed(c, now);
     c.state = State::kConnecting;
     c.connect_started_ns = now;
     c.connect_uncounted = true;
-    loop.Add(c.fd.get(), EPOLLOUT, static_cast<uint64_t>(&c - conns.data()));
+    loop.Add(c.fd.get(), EPOLLOUT, Token(c));
   }
 
-  void CountError(Connection& c, int64_t now) { ++Of(c).timeseries.At(SecondOf(now)).errors; }
-
-  // Adds what was measured since the last call to opt.live: every housekeeping tick and at the
-  // end, so the send/receive path never touches a shared counter.
-  void PublishLive() {
-    if (!opt.live) return;
-    TimeSeries::Counts total;
-    for (const auto& target : self.targets) {
-      const TimeSeries::Counts t = target.timeseries.Totals();
-      total.requests += t.requests;
-      total.errors += t.errors;
+  // Counted once per attempt. Closed model: the slot retries after a back-off; open model: the
+  // slot is free and no connection to the target is opened during the back-off.
+  void ConnectFailed(Connection& c, int64_t now) {
+    tally.Unattributed(c.target, ErrorKind::kConnect, now, c.counts);
+    Close(c);
+    if (!open_model) {
+      c.retry_at_ns = now + kConnectRetryNs;
+      return;
     }
-    opt.live->responses.fetch_add(total.requests - published.requests, std::memory_order_relaxed);
-    opt.live->errors.fetch_add(total.errors - published.errors, std::memory_order_relaxed);
-    published = total;
-  }
-
-  // Errors outside a request count in plain runs' measured period, or in a session window
-  // where the connection's target is active (and toward that window).
-  bool CountsOutsideRequest(const Connection& c, int64_t now, int* window) const {
-    *window = plan.sliced ? WindowAt(now) : (Measuring(now) ? 0 : -1);
-    if (!plan.sliced) return *window == 0;
-    return ActiveIn(*window, c.target) && plan.windows[*window].measured;
-  }
-
-  void CountConnectError(Connection& c, int64_t now) {
-    int window = -1;
-    if (!CountsOutsideRequest(c, now, &window)) return;
-    ++Of(c).unattributed.errors[static_cast<int>(ErrorKind::kConnect)];
-    ++Of(c).windows[window].errors;
-    CountError(c, now);
+    pools[c.target].Free(static_cast<uint32_t>(Token(c)), false);
+    open_after[c.target] = now + kConnectRetryNs;
   }
 
   void Close(Connection& c) {
@@ -244,29 +171,39 @@ struct Worker::Impl {
     c.head = 0;
   }
 
+  // Closes `c` with nothing counted in flight. Closed model: the slot reconnects at once;
+  // open model: the slot is free, and the next due request finding no idle connection opens
+  // a new one.
+  void Recycle(Connection& c, int64_t now, bool by_server) {
+    Close(c);
+    if (open_model)
+      pools[c.target].Free(static_cast<uint32_t>(Token(c)), by_server);
+    else
+      Connect(c, now);
+  }
+
   // Every request in flight on `c` failed with `kind`; the connection is replaced.
   void Fail(Connection& c, ErrorKind kind, int64_t now) {
-    if (c.state == State::kConnecting) {
-      CountConnectError(c, now);
-      Close(c);
-      c.retry_at_ns = now + kConnectRetryNs;
-      return;
-    }
-    for (size_t i = 0; i < c.inflight; ++i) {
-      const InFlight& f = c.ring[(c.head + i) % depth];
-      if (!Counted(f, now)) continue;
-      ++Route(c, f.route).errors[static_cast<int>(kind)];
-      ++Of(c).windows[f.window].errors;
-      CountError(c, now);
-    }
-    int window = -1;  // e.g. garbage sent before any request
-    if (c.inflight == 0 && CountsOutsideRequest(c, now, &window)) {
-      ++Of(c).unattributed.errors[static_cast<int>(kind)];
-      ++Of(c).windows[window].errors;
-      CountError(c, now);
-    }
-    Close(c);
-    Connect(c, now);
+    if (c.state == State::kConnecting) return ConnectFailed(c, now);
+    for (size_t i = 0; i < c.inflight; ++i)
+      tally.Failed(c.target, c.ring[(c.head + i) % depth], kind, now, &c.counts);
+    // e.g. garbage sent before any request
+    if (c.inflight == 0) tally.Unattributed(c.target, kind, now, c.counts);
+    Recycle(c, now, false);
+  }
+
+  // Measured requests still in flight or waiting for a connection when the run ends.
+  void CountLeftovers() {
+    for (const Connection& c : conns)
+      for (size_t i = 0; i < c.inflight; ++i) {
+        const Request& r = c.ring[(c.head + i) % depth];
+        if (r.measured()) tally.Unfinished(c.target, r);
+      }
+    for (uint32_t t = 0; t < pools.size(); ++t)
+      while (pools[t].waiting() > 0) {
+        const Request r = pools[t].Pop();
+        if (r.measured()) tally.Unfinished(t, r);
+      }
   }
 
   // --- events ---------------------------------------------------------------------------
@@ -275,7 +212,8 @@ struct Worker::Impl {
     if (c.state == State::kConnecting) {
       if (net::ConnectError(c.fd.get()) != 0) return Fail(c, ErrorKind::kConnect, now);
       c.state = State::kOpen;
-      loop.Modify(c.fd.get(), EPOLLIN, static_cast<uint64_t>(&c - conns.data()));
+      loop.Modify(c.fd.get(), EPOLLIN, Token(c));
+      if (open_model) return pools[c.target].Opened(static_cast<uint32_t>(Token(c)));
       return Refill(c, now);
     }
     if (c.state != State::kOpen) return;
@@ -289,7 +227,8 @@ struct Worker::Impl {
   bool Read(Connection& c, int64_t now) {
     const ssize_t n = ::read(c.fd.get(), buffer.data(), buffer.size());
     if (n > 0) {
-      if (c.inflight > 0 && c.front().measured) Route(c, c.front().route).bytes_read += n;
+      if (c.inflight > 0 && c.front().measured())
+        Of(c.target).routes[c.front().route].bytes_read += n;
       size_t used = 0;
       while (used < static_cast<size_t>(n)) {
         const auto step = c.parser.Feed({buffer.data() + used, static_cast<size_t>(n) - used});
@@ -309,8 +248,7 @@ struct Worker::Impl {
       if (c.state != State::kOpen) return false;
     }
     if (step.error || c.inflight > 0) return Fail(c, ErrorKind::kRead, now), false;
-    Close(c);  // an idle keep-alive connection the server closed: not an error
-    Connect(c, now);
+    Recycle(c, now, true);  // an idle keep-alive connection the server closed: not an error
     return false;
   }
 
@@ -319,85 +257,62 @@ struct Worker::Impl {
     const int status = c.parser.status();
     if (status >= 100 && status < 200 && status != 101) return true;     // informational
     if (c.inflight == 0) return Fail(c, ErrorKind::kParse, now), false;  // unsolicited
-    const InFlight f = c.front();
+    const Request r = c.front();
     c.head = (c.head + 1) % depth;
     --c.inflight;
     --inflight_total;
-    if (Counted(f, now)) {
-      ++Of(c).windows[f.window].requests;
-      RouteStats& r = Route(c, f.route);
-      ++r.requests;
-      r.CountStatus(status);
-      const uint64_t corrected_us = static_cast<uint64_t>(now - f.intended_ns) / 1000;
-      // Closed model: intended == sent, so `corrected` is filled in once at the end.
-      if (open_model) r.corrected.Record(corrected_us);
-      r.uncorrected.Record(static_cast<uint64_t>(now - f.sent_ns) / 1000);
-      Second& s = Of(c).timeseries.At(SecondOf(now));
-      ++s.requests;
-      s.latency.Record(corrected_us);
-    }
+    tally.Response(c.target, r, status, now, open_model, c.counts);
     if (!c.parser.keep_alive()) {
-      Close(c);
-      Connect(c, now);
+      Recycle(c, now, true);
       return false;
+    }
+    if (open_model) {
+      pools[c.target].Done(static_cast<uint32_t>(Token(c)));
+      return true;
     }
     c.parser.SetSkipBody(c.inflight > 0 && plan.routes[c.front().route].head);
     Refill(c, now);
     return c.state == State::kOpen;
   }
 
-  // A measured request's outcome counts: in plain runs when it ends in the measured period;
-  // in sessions always (sent in a window, it may end after it).
-  bool Counted(const InFlight& f, int64_t now) const {
-    return f.measured && (plan.sliced || Measuring(now));
-  }
-
   // --- sending --------------------------------------------------------------------------
-  void Refill(Connection& c, int64_t now) {
-    if (open_model) {
-      while (c.inflight < depth && c.next_due_ns <= now && c.next_due_ns < plan.end_ns &&
-             Enqueue(c, c.next_due_ns, now)) {
-        c.next_due_ns += NextGap();
-        if (plan.sliced) c.next_due_ns = NextSendable(c, c.next_due_ns);
-      }
-    } else {
-      while (c.inflight < depth && Sendable(c, now) && Enqueue(c, now, now)) {
-      }
-    }
-    if (c.out_sent < c.out.size()) Flush(c, now);
-  }
-
-  // Appends one request; false when the request budget is spent.
-  bool Enqueue(Connection& c, int64_t intended_ns, int64_t now) {
-    int window =
-        plan.sliced ? WindowAt(intended_ns) : (intended_ns >= plan.measure_start_ns ? 0 : -1);
-    if (window >= 0 && !plan.windows[window].measured) window = -1;
-    const bool measured = window >= 0;
-    if (measured && opt.max_requests > 0) {
-      if (plan.budget_spent.load(std::memory_order_relaxed)) return false;
-      if (plan.issued.fetch_add(1, std::memory_order_relaxed) >= opt.max_requests) {
-        plan.budget_spent.store(true, std::memory_order_relaxed);
-        return false;
-      }
+  // A request falling due at `intended_ns`, with its route and window; none when the request
+  // budget is spent.
+  std::optional<Request> Issue(int64_t intended_ns) {
+    const int window = MeasuredWindow(plan, intended_ns);
+    if (window >= 0 && opt.max_requests > 0) {
+      if (plan.budget_spent.load(std::memory_order_relaxed)) return std::nullopt;
+      const uint64_t before = plan.issued.fetch_add(1, std::memory_order_relaxed);
+      if (before + 1 >= opt.max_requests) plan.budget_spent.store(true, std::memory_order_relaxed);
+      if (before >= opt.max_requests) return std::nullopt;
     }
     const uint32_t route = plan.routes.size() == 1 ? 0 : plan.picker.Pick(rng.Uniform());
-    const auto& variants = plan.routes[route].variants;
-    const std::string& bytes =
-        variants.size() == 1 ? variants[0] : variants[rng.Next() % variants.size()];
-    c.out.append(bytes);
-    if (c.inflight == 0) c.parser.SetSkipBody(plan.routes[route].head);
-    c.ring[(c.head + c.inflight) % depth] = {route, window, measured, intended_ns, now};
+    return Request{.route = route, .window = window, .intended_ns = intended_ns};
+  }
+
+  // Appends `r` to what `c` sends next.
+  void Put(Connection& c, Request r, int64_t now) {
+    const auto& variants = plan.routes[r.route].variants;
+    c.out.append(variants.size() == 1 ? variants[0] : variants[rng.Next() % variants.size()]);
+    if (c.inflight == 0) c.parser.SetSkipBody(plan.routes[r.route].head);
+    r.sent_ns = now;
+    c.ring[(c.head + c.inflight) % depth] = r;
     ++c.inflight;
     ++inflight_total;
-    if (c.connect_uncounted && measured) {
-      ++Route(c, route).connects;
+    if (c.connect_uncounted && r.measured()) {
+      ++Of(c.target).routes[r.route].connects;
       c.connect_uncounted = false;
     }
-    if (measured && opt.max_requests > 0 &&
-        plan.issued.load(std::memory_order_relaxed) >= opt.max_requests) {
-      plan.budget_spent.store(true, std::memory_order_relaxed);
+  }
+
+  // Closed model: keeps `c` `pipeline` requests deep while its target may send.
+  void Refill(Connection& c, int64_t now) {
+    while (c.inflight < depth && Sendable(plan, c.target, now)) {
+      const auto r = Issue(now);
+      if (!r) break;
+      Put(c, *r, now);
     }
-    return true;
+    if (c.out_sent < c.out.size()) Flush(c, now);
   }
 
   void Flush(Connection& c, int64_t now) {
@@ -411,7 +326,7 @@ struct Worker::Impl {
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         if (!c.want_write) {
           c.want_write = true;
-          loop.Modify(c.fd.get(), EPOLLIN | EPOLLOUT, static_cast<uint64_t>(&c - conns.data()));
+          loop.Modify(c.fd.get(), EPOLLIN | EPOLLOUT, Token(c));
         }
         return;
       }
@@ -422,31 +337,63 @@ struct Worker::Impl {
     c.out_sent = 0;
     if (c.want_write) {
       c.want_write = false;
-      loop.Modify(c.fd.get(), EPOLLIN, static_cast<uint64_t>(&c - conns.data()));
+      loop.Modify(c.fd.get(), EPOLLIN, Token(c));
     }
   }
 
-  // Open model: sends every request whose time has come; returns the next intended time.
+  // Open model: queues every request whose time has come, hands the waiting ones to idle or
+  // new connections, then closes idle connections above the cap. Returns the next intended
+  // send time (INT64_MAX: none).
   int64_t SendDue(int64_t now) {
-    int64_t next = plan.end_ns;
-    if (plan.budget_spent.load(std::memory_order_relaxed)) return next;  // nothing more to send
-    for (auto& c : conns) {
-      if (c.state == State::kOpen && c.inflight < depth && c.next_due_ns <= now) Refill(c, now);
-      // Only open connections set the wake-up; others wait for their connect event.
-      if (c.state == State::kOpen && c.inflight < depth) next = std::min(next, c.next_due_ns);
+    int64_t next = INT64_MAX;
+    for (uint32_t t = 0; t < pools.size(); ++t) {
+      OpenPool& pool = pools[t];
+      while (next_due[t] <= now && next_due[t] < plan.end_ns) {
+        const auto r = Issue(next_due[t]);
+        if (!r) {
+          next_due[t] = INT64_MAX;  // the budget is spent
+          break;
+        }
+        pool.Push(*r);
+        ++waiting_total;
+        next_due[t] += NextGap();
+        if (plan.sliced) next_due[t] = NextSendable(plan, t, next_due[t]);
+      }
+      Dispatch(t, now);
+      while (const auto slot = pool.OverCap()) Close(conns[*slot]);
+      if (next_due[t] < plan.end_ns) next = std::min(next, next_due[t]);
     }
     return next;
+  }
+
+  // Open model: each waiting request, oldest first, goes out on the most recently idle
+  // connection, else a new connection is opened for it (it is sent once connected).
+  void Dispatch(uint32_t t, int64_t now) {
+    OpenPool& pool = pools[t];
+    while (pool.waiting() > 0) {
+      if (const auto slot = pool.TakeIdle()) {
+        Connection& c = conns[*slot];
+        Put(c, pool.Pop(), now);
+        --waiting_total;
+        Flush(c, now);
+        continue;
+      }
+      if (now < open_after[t]) return;
+      const auto slot = pool.ToOpen();
+      if (!slot) return;  // enough connecting, or max_in_flight connections open
+      Connect(conns[*slot], now);
+    }
   }
 
   // Timeouts, connect retries.
   void Housekeep(int64_t now) {
     next_housekeeping_ns = now + kHousekeepingNs;
-    PublishLive();
+    tally.PublishLive(opt.live);
     const int64_t timeout_ns = static_cast<int64_t>(opt.timeout_s * 1e9);
     for (auto& c : conns) {
       switch (c.state) {
         case State::kClosed:
-          if (now >= c.retry_at_ns) Connect(c, now);
+          if (!open_model && now >= c.retry_at_ns) Connect(c, now);
           break;
         case State::kConnecting:
           if (now - c.connect_started_ns > timeout_ns) Fail(c, ErrorKind::kConnect, now);
@@ -458,18 +405,23 @@ struct Worker::Impl {
           break;
       }
     }
+    for (uint32_t t = 0; t < pools.size(); ++t) ExpireWaiting(t, now, timeout_ns);
+  }
+
+  // Open model: a request that waited for a connection longer than timeout_s is a timeout,
+  // and is never sent.
+  void ExpireWaiting(uint32_t t, int64_t now, int64_t timeout_ns) {
+    OpenPool& pool = pools[t];
+    while (pool.waiting() > 0 && now - pool.Oldest().intended_ns > timeout_ns) {
+      const Request r = pool.Pop();
+      --waiting_total;
+      tally.Failed(t, r, ErrorKind::kTimeout, now, nullptr);
+    }
   }
 };
 
-Worker::Worker(Plan& plan, const std::atomic<bool>& stop, int connections, int first_connection,
-               uint64_t seed)
-    : targets(plan.targets.size()),
-      impl_(std::make_unique<Impl>(*this, plan, stop, connections, first_connection, seed)) {
-  for (auto& target : targets) {
-    target.routes.resize(plan.routes.size());
-    target.windows.resize(plan.windows.size());
-  }
-}
+Worker::Worker(Plan& plan, const std::atomic<bool>& stop, const Share& share, uint64_t seed)
+    : impl_(std::make_unique<Impl>(*this, plan, stop, share, seed)) {}
 
 Worker::~Worker() = default;
 

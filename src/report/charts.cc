@@ -228,7 +228,7 @@ Json FootprintChart(const ChartInput& in) {
     } else if (c.cold_start_ms && *c.cold_start_ms > 0) {
       cold[c.framework][c.profile].push_back(*c.cold_start_ms);
     }
-    if (c.model == "closed")
+    if (c.model == "closed" && !c.starved)
       if (const Summary* s = c.Metric("rss_peak_bytes_per_worker"); s && s->estimate > 0)
         rss[c.framework][c.profile].push_back(s->estimate / (1024 * 1024));
   }

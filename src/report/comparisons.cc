@@ -140,6 +140,7 @@ std::vector<Comparison> ParseComparisons(const JsonFields& f, const nlohmann::js
     if (rounds < 0 || rounds != std::floor(rounds))
       f.Fail(FieldPath(path, "rounds"), "expected a whole number >= 0", kSpec);
     c.rounds = static_cast<int>(rounds);
+    c.starved = j.value("starved", false) == true || cells_ab[0]->starved || cells_ab[1]->starved;
     out.push_back(std::move(c));
   }
   return out;
@@ -171,7 +172,8 @@ std::vector<Comparison> DeriveComparisons(const std::vector<Cell>& cells,
                    .mode = "sequential",
                    .primary = kDerivedPrimary,
                    .target_pct = kDerivedTargetPct,
-                   .derived = true};
+                   .derived = true,
+                   .starved = a.starved || b.starved};
       for (const char* metric : kComparisonMetrics) {
         const std::map<int, double> va = ByRound(a, metric), vb = ByRound(b, metric);
         std::vector<double> ratios;

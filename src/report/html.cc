@@ -220,7 +220,8 @@ std::string TablesSection(const PageInput& p) {
         h += "<td colspan=\"9\" class=\"nodata\">" + HtmlEscape(r.status) + "</td></tr>\n";
         continue;
       }
-      h += "<td class=\"num\">" + Opt(r.peak_rps) + "</td><td class=\"num\">" +
+      h += "<td class=\"num\">" + Opt(r.peak_rps) + HtmlEscape(StarvedText(r)) +
+           "</td><td class=\"num\">" +
            (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") +
            "</td><td class=\"num\">" + RateText(r) + "</td><td class=\"num\">" +
            Opt(r.p50_us, 1, false) + "</td><td class=\"num\">" + Opt(r.p99_us) +
@@ -238,7 +239,7 @@ std::string TablesSection(const PageInput& p) {
          "<th class=\"num\">RSS/worker</th><th class=\"num\">cold start</th></tr>\n";
     for (const RatioRow& r : t.ratios) {
       h += "<tr><td class=\"cfg\">" + HtmlEscape(r.config) + "</td><td>" + Fw(r.numerator) + " / " +
-           Fw(r.denominator) + "</td><td>" + HtmlEscape(r.level) + "</td><td class=\"num\">" +
+           Fw(r.denominator) + "</td><td>" + HtmlEscape(LevelText(r)) + "</td><td class=\"num\">" +
            std::to_string(r.rounds) + "</td><td>" + HtmlEscape(TargetText(r)) +
            "</td><td class=\"num\">" + Opt(r.rps, 1, true, r.noisy && r.primary == "rps") +
            "</td><td class=\"num\">" + Opt(r.p50_us) + "</td><td class=\"num\">" + Opt(r.p99_us) +

@@ -202,7 +202,8 @@ MeasureInput FromResults(const ResultsSet& results, const std::string& reference
     auto ia = by_id.find(c.a), ib = by_id.find(c.b);
     if (ia == by_id.end() || ib == by_id.end()) continue;
     const Cell &a = *ia->second, &b = *ib->second;
-    if (!a.ok() || !b.ok() || (!routes.empty() && !RouteMatches(a.route, routes))) continue;
+    if (!a.ok() || !b.ok() || a.starved || b.starved) continue;
+    if (!routes.empty() && !RouteMatches(a.route, routes)) continue;
     for (const auto& f : results.frameworks) {
       const int sign = Orientation(c, f, reference);
       if (sign == 0) continue;
@@ -550,6 +551,7 @@ bool RouteMatches(const std::string& route, const std::vector<std::string>& want
 std::string CellFlag(const Cell& cell) {
   if (!cell.ok()) return cell.status;
   if (cell.Saturated()) return "saturated";
+  if (cell.starved) return "starved";
   return "";
 }
 

@@ -142,6 +142,17 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
   cell.cold_start_ms = f.OptionalNumber(c, path, "cold_start_ms");
   cell.cold_compile_ms = f.OptionalNumber(c, path, "cold_compile_ms");
   if (!cell.ok()) return cell;  // failed cells may lack measurements
+  cell.starved = c.value("starved", false) == true;
+  if (auto conn = c.find("connections"); conn != c.end() && conn->is_object()) {
+    const std::string cpath = FieldPath(path, "connections");
+    cell.starved_connections = static_cast<int>(f.Number(*conn, cpath, "starved"));
+    cell.connections = static_cast<int>(f.Number(*conn, cpath, "count"));
+    if (cell.starved != (cell.starved_connections > 0))
+      f.Fail(FieldPath(path, "starved"),
+             std::string("is ") + (cell.starved ? "true" : "false") +
+                 " but connections.starved is " + std::to_string(cell.starved_connections),
+             "a cell is starved when a connection completed nothing (results/SCHEMA.md)");
+  }
   const std::string spath = FieldPath(path, "summary");
   const auto& summary = f.Object(c, path, "summary");
   for (const char* metric : kSummaryMetrics) {

@@ -45,6 +45,11 @@ struct Cell {
   // Latency spectrum: {percentile, median over repetitions of corrected latency in us}.
   std::vector<std::pair<double, double>> spectrum;
   std::string file;  // where it was read from
+  // Closed model: in some round a connection completed nothing (cell "starved"); the cell
+  // measures fewer connections than its concurrency. Kept out of the tables' peak and the
+  // matrix, and shown marked. starved_connections/connections: the worst round's.
+  bool starved = false;
+  int starved_connections = 0, connections = 0;
 
   bool ok() const { return status == "ok"; }
   const Summary* Metric(const std::string& name) const;
@@ -75,6 +80,7 @@ struct Comparison {
   bool noisy = true;     // = !reached
   int rounds = 0;
   bool derived = false;  // true: computed by the report from a v1 file's rounds
+  bool starved = false;  // either cell is starved (the file's "starved", or the cells')
 
   const stats::Estimate* Metric(const std::string& name) const;
 };

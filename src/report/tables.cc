@@ -12,6 +12,13 @@ namespace {
 
 std::string ConfigOf(const Cell& c) { return c.server + " · " + c.profile + " · " + c.db; }
 
+// "c32 28/32, c64 60/64"
+std::string StarvedLevels(const FrameworkRow& row) {
+  std::string text;
+  for (size_t i = 0; i < row.starved.size(); ++i) text += (i ? ", " : "") + row.starved[i];
+  return text;
+}
+
 std::optional<Measure> FromSummary(const Cell* cell, const char* metric) {
   if (!cell) return std::nullopt;
   const Summary* s = cell->Metric(metric);
@@ -20,11 +27,11 @@ std::optional<Measure> FromSummary(const Cell* cell, const char* metric) {
   return Measure{s->estimate, s->ci_low, s->ci_high, s->n};
 }
 
-// Highest estimated throughput among the closed-loop cells.
+// Highest estimated throughput among the closed-loop cells that are not starved.
 const Cell* PeakClosed(const std::vector<const Cell*>& cells) {
   const Cell* best = nullptr;
   for (const Cell* c : cells) {
-    if (!c->ok() || c->model != "closed") continue;
+    if (!c->ok() || c->model != "closed" || c->starved) continue;
     if (!best || c->Metric("rps")->estimate > best->Metric("rps")->estimate) best = c;
   }
   return best;
@@ -43,11 +50,19 @@ const Cell* LowestRateOpen(const std::vector<const Cell*>& cells) {
 FrameworkRow MakeRow(const std::string& config, const std::string& framework,
                      const std::vector<const Cell*>& cells) {
   FrameworkRow row{.config = config, .framework = framework};
+  for (const Cell* c : cells)
+    if (c->ok() && c->model == "closed" && c->starved)
+      row.starved.push_back("c" + std::to_string(c->concurrency) + " " +
+                            std::to_string(c->starved_connections) + "/" +
+                            std::to_string(c->connections));
   const Cell* peak = PeakClosed(cells);
   const Cell* open = LowestRateOpen(cells);
   if (!peak && !open) {
-    row.status =
-        cells.empty() ? "not measured" : cells.front()->status + ": " + cells.front()->reason;
+    row.status = !row.starved.empty()
+                     ? "starved at every closed-loop level (" + StarvedLevels(row) +
+                           " connections completed nothing): no peak"
+                 : cells.empty() ? "not measured"
+                                 : cells.front()->status + ": " + cells.front()->reason;
     return row;
   }
   row.status = "ok";
@@ -100,7 +115,8 @@ RatioRow MakeRatio(const Comparison& c, const Cell& a, const Cell& b) {
              .half_width_pct = PrimaryHalfWidthPct(c),
              .reached = c.reached,
              .noisy = c.noisy,
-             .saturated = a.Saturated() || b.Saturated()};
+             .saturated = a.Saturated() || b.Saturated(),
+             .starved = c.starved || a.starved || b.starved};
   r.rps = FromEstimate(c, "rps");
   r.cpu_us_per_request = FromEstimate(c, "cpu_us_per_request");
   if (!r.saturated) {
@@ -199,6 +215,14 @@ std::string ColdStartText(const FrameworkRow& row) {
   return row.cold_compile_ms ? text + " (compile: " + Sig(*row.cold_compile_ms) + ")" : text;
 }
 
+std::string StarvedText(const FrameworkRow& row) {
+  return row.starved.empty() ? "" : " (starved: " + StarvedLevels(row) + ")";
+}
+
+std::string LevelText(const RatioRow& row) {
+  return row.starved ? row.level + " starved" : row.level;
+}
+
 std::string EstimatesNote(const ResultsSet& results) {
   const std::string per_cell =
       results.schema_version == 1
@@ -223,7 +247,12 @@ std::string EstimatesNote(const ResultsSet& results) {
          "marked saturated, its latency is queueing time, and no latency ratio is given. Cold "
          "start: launch until the first 200 with a warm bytecode cache, the geometric mean over "
          "rounds; \"compile\" is one start per app and run right after its __pycache__ was "
-         "wiped.";
+         "wiped. A "
+         "closed-loop level where some connection completed nothing in a round (the server "
+         "served fewer connections than the concurrency, e.g. one per thread) is starved: it is "
+         "left out of the peak, named after the req/s as \"starved: c32 28/32\" (28 of 32 "
+         "connections), marked \"starved\" in the comparisons' level, and left out of the "
+         "decision matrix.";
 }
 
 std::string RatiosNote(const ResultsSet& results) {
@@ -265,10 +294,12 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
         continue;
       }
       md += "| " + MdCell(r.config) + " | " + r.framework + " | " + Cell3(r.peak_rps, 1, 4) +
-            " | " + (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") + " | " +
-            RateText(r) + " | " + Plain(r.p50_us) + " | " + Cell3(r.p99_us) + " | " +
-            Plain(r.p999_us) + " | " + Cell3(r.cpu_us_per_request) + " | " +
-            Plain(r.rss_bytes_per_worker, 1.0 / (1024 * 1024)) + " | " + ColdStartText(r) + " |\n";
+            StarvedText(r) + " | " +
+            (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") + " | " + RateText(r) +
+            " | " + Plain(r.p50_us) + " | " + Cell3(r.p99_us) + " | " + Plain(r.p999_us) + " | " +
+            Cell3(r.cpu_us_per_request) + " | " +
+            Plain(r.rss_bytes_per_worker, 1.0 / (1024 * 1024)) + " | " +
+            ColdStartText(r) + " |\n";
     }
     if (!t.ratios.empty()) {
       md +=
@@ -280,7 +311,7 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
       md += "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n";
       for (const RatioRow& r : t.ratios) {
         md += "| " + MdCell(r.config) + " | " + r.numerator + "/" + r.denominator + " | " +
-              r.level + " | " + std::to_string(r.rounds) + " | " + TargetText(r) + " | " +
+              LevelText(r) + " | " + std::to_string(r.rounds) + " | " + TargetText(r) + " | " +
               Cell3(r.rps, 1, 3, r.noisy && r.primary == "rps") + " | " + Cell3(r.p50_us) + " | " +
               Cell3(r.p99_us) + " | " +
               Cell3(r.cpu_us_per_request, 1, 3, r.noisy && r.primary == "cpu_us_per_request") +
@@ -320,6 +351,7 @@ nlohmann::json ToJson(const RatioRow& r) {
           {"reached", r.reached},
           {"noisy", r.noisy},
           {"saturated", r.saturated},
+          {"starved", r.starved},
           {"rps", Opt(r.rps)},
           {"p50_us", Opt(r.p50_us)},
           {"p99_us", Opt(r.p99_us)},
@@ -344,7 +376,8 @@ nlohmann::json ToJson(const RouteTable& t) {
                     {"cpu_us_per_request", Opt(r.cpu_us_per_request)},
                     {"rss_bytes_per_worker", Opt(r.rss_bytes_per_worker)},
                     {"cold_start_ms", Opt(r.cold_start_ms)},
-                    {"cold_compile_ms", Opt(r.cold_compile_ms)}});
+                    {"cold_compile_ms", Opt(r.cold_compile_ms)},
+                    {"starved", r.starved}});
   }
   for (const RatioRow& r : t.ratios) ratios.push_back(ToJson(r));
   return {{"route", t.route}, {"rows", rows}, {"ratios", ratios}};

@@ -33,6 +33,10 @@ struct FrameworkRow {
   std::optional<double> cold_start_ms;
   std::optional<double> cold_compile_ms;  // first start after a bytecode-cache wipe
   std::string status;                     // "ok", or why nothing was measured
+  // Closed-loop levels left out of the peak because a connection completed nothing there
+  // (Cell::starved): "c32: 28/32". When every closed level is starved (and there is no
+  // open-loop cell) the row has no peak and its status says so.
+  std::vector<std::string> starved;
 };
 
 // One comparison: numerator / denominator in one config at one load level.
@@ -49,6 +53,9 @@ struct RatioRow {
   bool noisy = true;  // the primary metric's interval is wider than +-target_pct: marked ⚠
   // Open loop: a server fell below 95% of the offered rate, so no latency ratio is given.
   bool saturated = false;
+  // Closed loop: a connection of either cell completed nothing (Comparison::starved): the
+  // ratios stand for fewer connections than the level; the level is marked "starved".
+  bool starved = false;
   // The comparison's ratios across rounds with their 95% intervals.
   std::optional<Measure> rps, p50_us, p99_us, cpu_us_per_request;
   // Ratios of the two cells' estimates, without an interval (not in comparisons).
@@ -63,6 +70,10 @@ std::string ColdStartText(const FrameworkRow& row);
 
 // The rate column's text: "200", "200 (saturated: 149)", or "closed".
 std::string RateText(const FrameworkRow& row);
+// " (starved: c32 28/32, c64 60/64)" after the req/s of a row with starved levels, else "".
+std::string StarvedText(const FrameworkRow& row);
+// The level column of a comparison: "c32", or "c32 starved".
+std::string LevelText(const RatioRow& row);
 
 struct RouteTable {
   std::string route;

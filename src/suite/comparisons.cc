@@ -62,6 +62,8 @@ json Compare(const json& a, const json& b, const Paired& paired) {
   c["reached"] = reached;
   c["noisy"] = !reached;
   c["rounds"] = rounds;
+  // A connection of either cell completed nothing in some round (results.h Summarize).
+  c["starved"] = a.value("starved", false) || b.value("starved", false);
   return c;
 }
 

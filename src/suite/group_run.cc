@@ -137,6 +137,7 @@ json SlicesJson(const load::SessionReport& report, const std::vector<load::Slice
                    {"duration_s", slices[s].duration_s},
                    {"requests", r.requests},
                    {"errors", r.errors},
+                   {"unfinished", r.unfinished},
                    {"rps", static_cast<double>(r.requests) / slices[s].duration_s},
                    {"cpu_s", cpu[target][s]}});
   }

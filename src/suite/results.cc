@@ -134,6 +134,9 @@ void Summarize(nlohmann::json& cell) {
   cell["cold_start_ms"] =
       cell["repetitions"].empty() ? json(nullptr) : summary["cold_start_ms"]["estimate"];
   cell["summary"] = summary;
+  cell["connections"] = ConnectionsSummary(cell["repetitions"]);
+  cell["starved"] = cell["connections"].is_object() && cell["connections"]["starved"] > 0;
+  cell["unfinished"] = UnfinishedTotal(cell["repetitions"]);
 }
 
 }  // namespace fwbench::suite

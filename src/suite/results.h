@@ -58,7 +58,9 @@ class ResultsFile {
 };
 
 // Recomputes cell["summary"] from cell["repetitions"]; summary.host_disturbed counts the kept
-// repetitions whose host check found the host slowed (retries ran out).
+// repetitions whose host check found the host slowed (retries ran out). Also sets
+// cell["connections"] (ConnectionsSummary), cell["starved"] (a connection completed nothing in
+// some round) and cell["unfinished"] (UnfinishedTotal).
 void Summarize(nlohmann::json& cell);
 
 }  // namespace fwbench::suite

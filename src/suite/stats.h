@@ -25,4 +25,14 @@ Summary Summarize(const std::vector<double>& values);
 //  "values"}; ci95 and half_width_pct are null when n < 2.
 nlohmann::json ToJson(const Summary& summary);
 
+// A cell's closed-model connection counts over its repetitions (each one's load.connections,
+// results/SCHEMA.md): {"count", "completed_min", "completed_median" (median of the rounds'
+// medians), "completed_max", "starved" (most connections that completed nothing in one
+// round), "starved_rounds", "timeouts_max_per_connection"}; null when no repetition has them
+// (open model, or a file from before they existed).
+nlohmann::json ConnectionsSummary(const nlohmann::json& repetitions);
+
+// Measured requests left unfinished over the repetitions (load.overall.unfinished).
+uint64_t UnfinishedTotal(const nlohmann::json& repetitions);
+
 }  // namespace fwbench::suite

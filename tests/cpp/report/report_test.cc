@@ -453,6 +453,76 @@ TEST(Report, ColdStartShowsTheCompileStartBesideIt) {
   EXPECT_EQ(ColdStartText(row), "812 (compile: " + Sig(1450) + ")");
 }
 
+// gunicorn-sync served 4 of 64 connections at c64 on /json: both apps' cells are starved. The
+// peak comes from c16, the c64 level is named after it and marked in the comparisons, and the
+// matrix uses neither starved cell.
+TEST(Report, StarvedCellsAreKeptOutOfThePeakAndTheMatrix) {
+  TempDir dir;
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  int changed = 0;
+  for (auto& cell : doc["cells"]) {
+    const std::string id = cell["id"];
+    if (id.find("/gunicorn-sync/sqlite/json/closed-c64") == std::string::npos) continue;
+    cell["starved"] = true;
+    cell["connections"] = {{"count", 64},
+                           {"completed_min", 0},
+                           {"completed_median", 0},
+                           {"completed_max", 900},
+                           {"starved", 60},
+                           {"starved_rounds", 5},
+                           {"timeouts_max_per_connection", 7}};
+    ++changed;
+  }
+  ASSERT_EQ(changed, 2);
+  WriteJsonAtomic(dir.path() / "results.json", doc);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.results = {dir.path() / "results.json"};
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "out/tables.md");
+  const size_t json_table = md.find("## /json");
+  ASSERT_NE(json_table, std::string::npos);
+  const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ", json_table);
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = md.substr(row, md.find('\n', row) - row);
+  EXPECT_NE(line.find("(starved: c64 60/64) | 16 |"), std::string::npos) << line;
+  EXPECT_NE(line.find("| 2233"), std::string::npos) << line;  // the c16 estimate, not c64's
+  EXPECT_NE(md.find("| flask/django | c64 starved |", json_table), std::string::npos);
+  const std::string html = Read(dir.path() / "out/report.html");
+  EXPECT_NE(html.find("<td>c64 starved</td>"), std::string::npos);
+  const nlohmann::json report = ReadJsonFile(dir.path() / "out/report.json");
+  bool found = false;
+  for (const auto& r : report["matrix"]["rows"]) {
+    if (r["criterion"] != "performance") continue;
+    for (const auto& m : r["measures"]) {
+      if (m["id"] != "perf_rps") continue;
+      found = true;
+      // json + plaintext, 2 servers, 2 levels: 8 closed cells per framework, one starved.
+      EXPECT_NE(m["evidence"]["flask"].get<std::string>().find("7 matched closed-loop cells"),
+                std::string::npos)
+          << m["evidence"]["flask"];
+    }
+  }
+  EXPECT_TRUE(found);
+  size_t starved_ratios = 0;
+  for (const auto& t : report["tables"])
+    for (const auto& r : t["ratios"]) starved_ratios += r["starved"].get<bool>();
+  EXPECT_EQ(starved_ratios, 1u);
+}
+
+TEST(ResultsV2, StarvedFlagMustMatchTheConnectionCounts) {
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  doc["cells"][0]["starved"] = true;
+  doc["cells"][0]["connections"] = {{"count", 16}, {"starved", 0}};
+  try {
+    ParseResults(doc, "bad.json");
+    FAIL() << "expected an error";
+  } catch (const fwbench::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cells[0].starved"), std::string::npos) << what;
+    EXPECT_NE(what.find("bad.json"), std::string::npos) << what;
+  }
+}
+
 TEST(Report, V1TablesDeriveTheComparisons) {
   TempDir dir;
   GenerateReport(FixtureOptions(dir.path()));

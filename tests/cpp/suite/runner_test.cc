@@ -357,6 +357,55 @@ TEST_F(RunnerTest, AppThatFailsVerifyIsExcludedAndNeverMeasured) {
   EXPECT_TRUE(Results()["comparisons"].empty());
 }
 
+// The first target's server serves only some of its connections: its cell and the comparison
+// are flagged starved, with the counts of the worst round; unfinished requests are summed.
+TEST_F(RunnerTest, StarvedConnectionsFlagTheCellAndItsComparison) {
+  auto starving = [&](const load::SessionOptions& o, const std::atomic<bool>& s) {
+    load::SessionReport report = FakeSession(o, s);
+    for (size_t t = 0; t < report.targets.size(); ++t) {
+      const bool starve = t == 0 && o.ports.size() == 2;
+      json completed = starve ? json{40, 0} : json{20, 20};
+      report.targets[t]["connections"] = {{"count", 2},
+                                          {"completed_min", starve ? 0 : 20},
+                                          {"completed_median", 20},
+                                          {"completed_max", starve ? 40 : 20},
+                                          {"starved", starve ? 1 : 0},
+                                          {"timeouts_max_per_connection", starve ? 3 : 0},
+                                          {"errors_max_per_connection", starve ? 3 : 0},
+                                          {"completed", completed},
+                                          {"timeouts", starve ? json{0, 3} : json{0, 0}},
+                                          {"errors", starve ? json{0, 3} : json{0, 0}}};
+      report.targets[t]["overall"]["unfinished"] = 2;
+      for (auto& slice : report.slices[t]) slice.unfinished = 1;
+    }
+    return report;
+  };
+  RunReport report = RunSuite(MakeSuite(R"(["tiny"])", 2), Options(), starving, Pass, stop_);
+  EXPECT_EQ(report.ok, 2);
+  const json results = Results();
+  for (const auto& e : testing::CheckSchema(V2Schema(), results)) ADD_FAILURE() << e;
+  ASSERT_EQ(results["cells"].size(), 2u);
+  int starved = 0;
+  for (const auto& cell : results["cells"]) {
+    ASSERT_TRUE(cell["connections"].is_object()) << cell.dump();
+    EXPECT_EQ(cell["connections"]["count"], 2);
+    EXPECT_EQ(cell["unfinished"], 4);  // 2 per round
+    EXPECT_EQ(cell["repetitions"][0]["slices"][0]["unfinished"], 1);
+    if (!cell["starved"].get<bool>()) {
+      EXPECT_EQ(cell["connections"]["starved"], 0);
+      continue;
+    }
+    ++starved;
+    EXPECT_EQ(cell["connections"]["starved"], 1);
+    EXPECT_EQ(cell["connections"]["starved_rounds"], 2);
+    EXPECT_EQ(cell["connections"]["completed_min"], 0);
+    EXPECT_EQ(cell["connections"]["timeouts_max_per_connection"], 3);
+  }
+  EXPECT_EQ(starved, 1);
+  ASSERT_EQ(results["comparisons"].size(), 1u);
+  EXPECT_TRUE(results["comparisons"][0]["starved"].get<bool>());
+}
+
 TEST_F(RunnerTest, InterruptMidRoundKeepsFinishedGroupsAndRerunResumesTheRest) {
   json two_routes = {{"routes", {"json", "db"}}};
   Suite suite = MakeSuite(R"(["tiny"])", 2, 0.4, two_routes);

@@ -81,5 +81,41 @@ TEST(Stats, JsonHasExactlyTheDocumentedFields) {
   EXPECT_FALSE(j.contains("noisy"));
 }
 
+nlohmann::json RepWithConnections(uint64_t starved, uint64_t min, double median, uint64_t max,
+                                  uint64_t timeouts, uint64_t unfinished) {
+  return {{"load",
+           {{"overall", {{"unfinished", unfinished}}},
+            {"connections",
+             {{"count", 32},
+              {"completed_min", min},
+              {"completed_median", median},
+              {"completed_max", max},
+              {"starved", starved},
+              {"timeouts_max_per_connection", timeouts}}}}}};
+}
+
+TEST(Stats, ConnectionsSummaryTakesTheWorstRound) {
+  const nlohmann::json reps = {RepWithConnections(0, 90, 100, 110, 0, 32),
+                               RepWithConnections(28, 0, 0, 400, 7, 32),
+                               RepWithConnections(27, 0, 0, 380, 9, 30)};
+  const nlohmann::json c = ConnectionsSummary(reps);
+  EXPECT_EQ(c["count"], 32);
+  EXPECT_EQ(c["completed_min"], 0);
+  EXPECT_DOUBLE_EQ(c["completed_median"].get<double>(), 0);  // median of 100, 0, 0
+  EXPECT_EQ(c["completed_max"], 400);
+  EXPECT_EQ(c["starved"], 28);
+  EXPECT_EQ(c["starved_rounds"], 2);
+  EXPECT_EQ(c["timeouts_max_per_connection"], 9);
+  EXPECT_EQ(UnfinishedTotal(reps), 94u);
+}
+
+TEST(Stats, NoConnectionCountsGiveNull) {
+  const nlohmann::json open_model = {
+      {{"load", {{"overall", {{"requests", 5}}}, {"connections", nullptr}}}}};
+  EXPECT_TRUE(ConnectionsSummary(open_model).is_null());
+  EXPECT_TRUE(ConnectionsSummary(nlohmann::json::array()).is_null());
+  EXPECT_EQ(UnfinishedTotal(open_model), 0u);
+}
+
 }  // namespace
 }  // namespace fwbench::suite
