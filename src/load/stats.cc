@@ -1,6 +1,7 @@
 #include "load/stats.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "common/quantile.h"
 
@@ -82,12 +83,22 @@ nlohmann::json ConnectionsJson(const std::vector<ConnectionCounts>& connections)
   auto max_of = [](const std::vector<uint64_t>& v) {
     return v.empty() ? uint64_t{0} : *std::max_element(v.begin(), v.end());
   };
+  // A connection that completed nothing is evidence of starvation only when the others were
+  // served enough that a zero is no accident of a short window: in a closed loop a served
+  // connection completes about the mean, so a zero beside a mean of kJudgeMean is the server's
+  // doing; beside a mean of 1 (a slow route in a 1 s window) it is the window's.
+  const double mean = sorted.empty() ? 0.0
+                                     : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
+                                           static_cast<double>(sorted.size());
+  const bool judged = mean >= kStarvedJudgeMean;
   return {{"count", connections.size()},
           {"completed_min",
            completed.empty() ? uint64_t{0} : *std::min_element(completed.begin(), completed.end())},
           {"completed_median", Median(sorted)},
           {"completed_max", max_of(completed)},
-          {"starved", starved},
+          {"completed_none", starved},
+          {"judged", judged},
+          {"starved", judged ? starved : 0},
           {"timeouts_max_per_connection", max_of(timeouts)},
           {"errors_max_per_connection", max_of(errors)},
           {"completed", completed},

@@ -50,8 +50,15 @@ class TimeSeries {
   std::vector<Second> seconds_;
 };
 
+// A closed-model connection that completed nothing counts as starved only when the
+// connections completed at least this many requests on average (otherwise the window was too
+// short to tell a starved connection from a slow route).
+inline constexpr double kStarvedJudgeMean = 5;
+
 // The closed model's per-connection counts, in slot order: {"count", "completed_min",
-// "completed_median", "completed_max", "starved" (connections that completed nothing),
+// "completed_median", "completed_max", "completed_none" (connections that completed nothing),
+// "judged" (the mean completed per connection is at least kStarvedJudgeMean), "starved"
+// (completed_none when judged, else 0),
 // "timeouts_max_per_connection", "errors_max_per_connection", and the arrays "completed",
 // "timeouts", "errors"}.
 nlohmann::json ConnectionsJson(const std::vector<ConnectionCounts>& connections);
