@@ -1,5 +1,5 @@
-"""The README's headline table, from a fwbench.results/2 file's comparisons: per route and
-profile, the Flask/Django ratio of the comparisons' primary metric (server CPU per request in a
+"""The README's headline table, from a fwbench.results/2 file's comparisons: per route (and
+database, when the file has more than one) and profile, the Flask/Django ratio of the comparisons' primary metric (server CPU per request in a
 duet, req/s in slices) as the geometric mean over every server and closed-model level, with the
 range of the per-server ratios and how many of their 95% intervals exclude 1.
     .venv/bin/python bench/report/headline.py results/results.json.xz
@@ -27,7 +27,8 @@ def main():
     if not comparisons:
         sys.exit(f"{sys.argv[1]}: no closed-model comparisons")
     primary = {c["primary"] for c in comparisons}
-    routes = list(dict.fromkeys(c["route"] for c in comparisons))
+    routes = list(dict.fromkeys((c["route"], c["db"]) for c in comparisons))
+    several_dbs = len({db for _, db in routes}) > 1
     profiles = list(dict.fromkeys(c["profile"] for c in comparisons))
     pair = comparisons[0]["framework_a"] + "/" + comparisons[0]["framework_b"]
     print(f"{pair} ratio of {', '.join(sorted(primary))} (geometric mean over servers; "
@@ -35,11 +36,11 @@ def main():
     print()
     print("| route | " + " | ".join(f"{p} profile" for p in profiles) + " |")
     print("|---|" + "---:|" * len(profiles))
-    for route in routes:
+    for route, db in routes:
         row = []
         for profile in profiles:
             mine = [c["metrics"][c["primary"]] for c in comparisons
-                    if (c["route"], c["profile"]) == (route, profile)]
+                    if (c["route"], c["db"], c["profile"]) == (route, db, profile)]
             if not mine:
                 row.append("n/a")
                 continue
@@ -47,7 +48,8 @@ def main():
             apart = sum(1 for m in mine if m["ci95"] and not m["ci95"][0] <= 1 <= m["ci95"][1])
             mean = math.exp(sum(map(math.log, ratios)) / len(ratios))
             row.append(f"{mean:.2f} [{min(ratios):.2f}, {max(ratios):.2f}]; {apart}/{len(mine)}")
-        print(f"| /{route} | " + " | ".join(row) + " |")
+        label = f"/{route} · {db}" if several_dbs else f"/{route}"
+        print(f"| {label} | " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":
