@@ -588,10 +588,14 @@ TEST_F(RunnerTest, SigkillOfTheRunnerLeavesNoServerProcess) {
   }
   pid_t server = 0;
   std::vector<launch::ProcSample> tree;
+  // Searched again until one has its worker: the runner first starts each app once for its
+  // "cold (compile)" figure and stops it, so the first server found may be gone.
   for (int i = 0; i < 1500 && tree.size() < 2; ++i) {  // up to 30 s for the start
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (!server) server = FindServerOf(runner);
-    if (server) tree = launch::SampleTree(server);
+    if (pid_t found = FindServerOf(runner)) {
+      server = found;
+      tree = launch::SampleTree(server);
+    }
   }
   ::kill(runner, SIGKILL);
   ::waitpid(runner, nullptr, 0);
