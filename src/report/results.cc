@@ -103,6 +103,30 @@ std::vector<std::pair<double, double>> ParseSpectrum(const nlohmann::json& repet
   return out;
 }
 
+// Open model: answered / due over all repetitions (Cell::served_fraction); empty when no
+// repetition's load.overall counts `unfinished`, or nothing fell due.
+std::optional<double> ParseServedFraction(const nlohmann::json& repetitions) {
+  double answered = 0, due = 0;
+  bool counted = false;
+  for (const auto& rep : repetitions) {
+    if (!rep.is_object() || !rep.contains("load")) continue;
+    const auto& load = rep["load"];
+    if (!load.is_object() || !load.contains("overall")) continue;
+    const auto& o = load["overall"];
+    if (!o.is_object() || !o.contains("unfinished") || !o.contains("requests")) continue;
+    double errors = 0;
+    if (auto e = o.find("errors"); e != o.end() && e->is_object())
+      for (const auto& [kind, n] : e->items())
+        if (n.is_number()) errors += n.get<double>();
+    if (!o["requests"].is_number() || !o["unfinished"].is_number()) continue;
+    answered += o["requests"].get<double>();
+    due += o["requests"].get<double>() + errors + o["unfinished"].get<double>();
+    counted = true;
+  }
+  if (!counted || due <= 0) return std::nullopt;
+  return answered / due;
+}
+
 Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& path, int version) {
   Cell cell;
   cell.file = f.file();
@@ -170,6 +194,7 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
   const auto& repetitions = f.Array(c, path, "repetitions");
   cell.rounds = ParseRounds(f, repetitions, FieldPath(path, "repetitions"), version);
   cell.spectrum = ParseSpectrum(repetitions);
+  if (cell.model == "open") cell.served_fraction = ParseServedFraction(repetitions);
   return cell;
 }
 
@@ -200,8 +225,10 @@ const Summary* Cell::Metric(const std::string& name) const {
 }
 
 bool Cell::Saturated() const {
+  if (model != "open" || !rate) return false;
+  if (served_fraction) return *served_fraction < 0.95;
   const Summary* rps = Metric("rps");
-  return model == "open" && rate && (!rps || rps->estimate < 0.95 * *rate);
+  return !rps || rps->estimate < 0.95 * *rate;
 }
 
 const stats::Estimate* Comparison::Metric(const std::string& name) const {

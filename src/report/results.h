@@ -50,11 +50,18 @@ struct Cell {
   // matrix, and shown marked. starved_connections/connections: the worst round's.
   bool starved = false;
   int starved_connections = 0, connections = 0;
+  // Open model: requests answered / requests that fell due (answered + errors + unfinished),
+  // summed over the repetitions' load.overall. Empty when no repetition records `unfinished`
+  // (files before issue 12).
+  std::optional<double> served_fraction;
 
   bool ok() const { return status == "ok"; }
   const Summary* Metric(const std::string& name) const;
-  // An open-loop cell whose server fell below 95% of the offered rate (or has no req/s): its
-  // latency measures the queue, not the framework.
+  // An open-loop cell whose server answered fewer than 95% of the requests that fell due in its
+  // windows (served_fraction), or, for files without that count, whose req/s fell below 95% of
+  // the nominal rate (or has no req/s): its latency measures the queue, not the framework. The
+  // due count, not the nominal rate, is the yardstick: a Poisson schedule at 200/s puts 200 +- 14
+  // requests in a 1 s window, so req/s alone would flag a server that kept up.
   bool Saturated() const;
   // Everything but the framework: cells with equal keys are compared across frameworks.
   std::string MatchKey() const;
