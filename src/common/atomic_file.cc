@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/fd.h"
 
 namespace fwbench {
 namespace {
@@ -17,21 +18,6 @@ namespace {
 std::string SystemError(const char* call) {
   return std::string(call) + ": " + std::strerror(errno);
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 void WriteAll(int fd, std::string_view data, const std::string& where) {
   while (!data.empty()) {
@@ -56,7 +42,7 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view content
     WriteAll(fd.get(), content, tmpl);
     if (::fchmod(fd.get(), 0644) != 0 || ::fsync(fd.get()) != 0)
       throw Error("cannot flush " + SystemError("fsync"), tmpl, "free disk space or choose another output path");
-    if (::close(fd.release()) != 0) throw Error("cannot close " + SystemError("close"), tmpl);
+    if (::close(fd.Release()) != 0) throw Error("cannot close " + SystemError("close"), tmpl);
     if (::rename(tmpl.c_str(), path.c_str()) != 0) throw Error("cannot rename " + SystemError("rename"), path.string());
   } catch (...) {
     ::unlink(tmpl.c_str());

@@ -10,28 +10,12 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/fd.h"
 
 extern char** environ;
 
 namespace fwbench {
 namespace {
-
-// Owns a file descriptor; closes it once.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 struct Pipe {
   Fd read, write;
@@ -57,7 +41,7 @@ void Drain(Fd& out_fd, Fd& err_fd, std::string& out, std::string& err) {
       ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        (i == 0 ? out_fd : err_fd).Close();
+        (i == 0 ? out_fd : err_fd).Reset();
       } else {
         (i == 0 ? out : err).append(buffer, static_cast<size_t>(n));
       }
@@ -93,8 +77,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv) {
     throw Error("cannot start " + argv[0] + ": " + std::strerror(rc), argv[0],
                 "run scripts/setup to create the venv and the apps");
   }
-  out.write.Close();
-  err.write.Close();
+  out.write.Reset();
+  err.write.Reset();
   ProcessResult result;
   Drain(out.read, err.read, result.out, result.err);
   result.exit_code = WaitExitCode(pid);

@@ -24,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 
 struct WorkerSlot {
   pid_t pid = -1;
-  net::Fd ready;  // read end of the readiness pipe while the worker starts
+  Fd ready;  // read end of the readiness pipe while the worker starts
   bool is_ready = false;
 };
 
@@ -176,8 +176,8 @@ class Master {
   WorkerConfig config_;
   std::vector<WorkerSlot> slots_;
   net::EventLoop loop_;
-  net::Fd signals_;
-  net::Fd listen_;
+  Fd signals_;
+  Fd listen_;
   int port_ = 0;
   bool announced_ = false;
   bool stopping_ = false;

@@ -24,7 +24,7 @@ namespace fwbench::embed {
 namespace {
 
 struct Connection {
-  net::Fd fd;
+  Fd fd;
   net::HttpParser parser{net::HttpParser::Kind::kRequest, true};
   std::string out;
   size_t sent = 0;
@@ -85,7 +85,7 @@ class WorkerLoop {
   // One accept per wake-up, so idle workers (EPOLLEXCLUSIVE) share a burst of connects.
   void AcceptOne() {
     int error = 0;
-    net::Fd fd = net::Accept(listen_fd_, &error);
+    Fd fd = net::Accept(listen_fd_, &error);
     if (!fd) return;
     auto conn = std::make_unique<Connection>();
     PeerAddress(fd.get(), *conn);
@@ -244,13 +244,13 @@ class WorkerLoop {
   Clock::time_point drain_deadline_{};
 };
 
-net::Fd ShutdownSignals() {
+Fd ShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   sigprocmask(SIG_BLOCK, &set, nullptr);
-  net::Fd fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  Fd fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!fd) throw Error("signalfd() failed", "serve worker");
   return fd;
 }
@@ -266,7 +266,7 @@ void SignalReady(int ready_fd) {
 
 int RunWorker(int listen_fd, const WorkerConfig& config) {
   try {
-    net::Fd signals = ShutdownSignals();
+    Fd signals = ShutdownSignals();
     if (!config.spec.dir.empty()) std::filesystem::current_path(config.spec.dir);
     PythonHost host(VenvPython());
     pybind11::object app = LoadWsgiApp(config.spec, config.settings);

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "net/fd.h"
+#include "common/fd.h"
 #include "net/http.h"
 
 namespace fwbench::load {
@@ -31,7 +31,7 @@ enum class State { kClosed, kConnecting, kOpen };
 
 struct Connection {
   uint32_t target = 0;
-  net::Fd fd;
+  Fd fd;
   net::HttpParser parser{net::HttpParser::Kind::kResponse, false};
   State state = State::kClosed;
   std::string out;  // pending request bytes (capacity reused)

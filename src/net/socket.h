@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "net/fd.h"
+#include "common/fd.h"
 
 namespace fwbench::net {
 

@@ -21,7 +21,7 @@
 #include "common/error.h"
 #include "embed/prefork_server.h"
 #include "embed_test_support.h"
-#include "net/fd.h"
+#include "common/fd.h"
 #include "net/http.h"
 #include "net/socket.h"
 
@@ -141,7 +141,7 @@ class Client {
   const fwbench::net::HttpParser& response() const { return parser_; }
 
  private:
-  fwbench::net::Fd fd_;
+  fwbench::Fd fd_;
   bool connected_ = false;
   fwbench::net::HttpParser parser_{fwbench::net::HttpParser::Kind::kResponse, true};
 };
@@ -181,7 +181,7 @@ TEST(Serve, KeepAliveWithServerDateAndContentLength) {
 }
 
 TEST(Serve, RefusesAPortInUse) {
-  fwbench::net::Fd taken = fwbench::net::ListenTcp(fwbench::net::Resolve("127.0.0.1", 0));
+  fwbench::Fd taken = fwbench::net::ListenTcp(fwbench::net::Resolve("127.0.0.1", 0));
   fwbench::embed::ServeOptions options;
   options.app = "wsgi_conformance:app";
   options.python_path = {fwbench::embed::testing::ConformanceDir()};

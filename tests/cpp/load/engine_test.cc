@@ -228,7 +228,7 @@ TEST(Errors, TricklingServerTimesOut) {
 
 TEST(Errors, RefusedConnectIsAConnectError) {
   // A bound socket that does not listen: connecting to it is refused.
-  net::Fd bound(socket(AF_INET, SOCK_STREAM, 0));
+  Fd bound(socket(AF_INET, SOCK_STREAM, 0));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -132,7 +132,7 @@ class OneAtATimeServer {
       pollfd p{listener_.get(), POLLIN, 0};
       if (poll(&p, 1, 50) <= 0) continue;
       int error = 0;
-      net::Fd fd = net::Accept(listener_.get(), &error);
+      Fd fd = net::Accept(listener_.get(), &error);
       if (!fd) continue;
       ++accepted;
       Serve(fd.get());
@@ -161,7 +161,7 @@ class OneAtATimeServer {
     }
   }
 
-  net::Fd listener_;
+  Fd listener_;
   int idle_ms_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -32,11 +32,11 @@ void TestServer::AcceptLoop() {
     pollfd p{listener_.get(), POLLIN, 0};
     if (poll(&p, 1, 50) <= 0) continue;
     int error = 0;
-    net::Fd fd = net::Accept(listener_.get(), &error);
+    Fd fd = net::Accept(listener_.get(), &error);
     if (!fd) continue;
     std::lock_guard lock(mutex_);
     open_fds_.push_back(fd.get());
-    threads_.emplace_back([this, conn = std::make_shared<net::Fd>(std::move(fd))] {
+    threads_.emplace_back([this, conn = std::make_shared<Fd>(std::move(fd))] {
       handler_(conn->get(), stopping_);
       std::lock_guard lock(mutex_);
       std::erase(open_fds_, conn->get());

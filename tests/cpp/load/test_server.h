@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/fd.h"
+#include "common/fd.h"
 #include "net/http.h"
 
 namespace fwbench::testing {
@@ -26,7 +26,7 @@ class TestServer {
  private:
   void AcceptLoop();
   Handler handler_;
-  net::Fd listener_;
+  Fd listener_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace fwbench::net {
+namespace fwbench {
 
 class Fd {
  public:
@@ -34,4 +34,4 @@ class Fd {
   int fd_ = -1;
 };
 
-}  // namespace fwbench::net
+}  // namespace fwbench
