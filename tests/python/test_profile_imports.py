@@ -42,6 +42,7 @@ def loaded(modules: list, package: str) -> list:
 def test_minimal_profile_imports_no_standard_stack(framework, database_url):
     result = imported(framework, "minimal", database_url)
     assert result["statuses"]["GET /updates"].startswith("200"), result["statuses"]
+    assert result["statuses"]["GET /cms"].startswith("200"), result["statuses"]
     for package in STANDARD_ONLY[framework]:
         assert not loaded(result["modules"], package), (
             f"{framework} minimal imported {loaded(result['modules'], package)}")

@@ -26,12 +26,15 @@ failed=0
 for fw in $frameworks; do
   for profile in minimal standard; do
     log="$WORK/serve-$fw-$profile.log"
+    # Its own stdout file: the background job truncates a shared one only when it runs, so the
+    # loop below could read the previous server's port first.
+    out="$WORK/serve-$fw-$profile.out"
     setsid "$FWBENCH" serve --app "$fw" --workers 2 --port 0 --profile "$profile" \
-      --database-url "$DB_URL" >"$WORK/stdout" 2>"$log" &
+      --database-url "$DB_URL" >"$out" 2>"$log" &
     SERVER_PID=$!
     port=""
     for _ in $(seq 1 300); do
-      port=$(sed -n 's#^listening on http://127.0.0.1:\([0-9]*\)$#\1#p' "$WORK/stdout")
+      port=$(sed -n 's#^listening on http://127.0.0.1:\([0-9]*\)$#\1#p' "$out" 2>/dev/null || true)
       [ -n "$port" ] && break
       kill -0 "$SERVER_PID" 2>/dev/null || break
       sleep 0.1

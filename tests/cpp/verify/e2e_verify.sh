@@ -218,8 +218,15 @@ run_negative() {
   PORT="$(free_port)"
   expect_fail "dead server" minimal "FAIL" "reachable" "got no response" "start the app first"
   serve minimal "$db_url" "$fixtures" "$fixtures" broken_apps:no_escape_app \
-    && expect_fail "unescaped fortunes" minimal "fortunes/table" \
-      "fortunes_table must_not_contain" "body contains '<script>' (not HTML-escaped)"
+    && expect_fail "unescaped fortunes and cms page" minimal "fortunes/table" \
+      "fortunes_table must_not_contain" "body contains '<script>' (not HTML-escaped)" \
+      "FAIL  /cms  cms/page  html_equals must_contain: body lacks '&lt;script&gt;'" \
+      "html_equals must_not_contain: body contains '<script>' (not HTML-escaped)"
+  stop_server
+  serve minimal "$db_url" "$fixtures" "$fixtures" broken_apps:cms_missing_article_app \
+    && expect_fail "cms page missing an article" minimal \
+      "FAIL  /cms  cms/page  html_equals: common/cms_page.expected.html: token" \
+      "expected 'Showing 50 articles' got 'Showing 49 articles'" "1 FAILED"
   stop_server
   serve minimal "$db_url" "$fixtures" "$fixtures" broken_apps:no_clamp_app \
     && expect_fail "unclamped queries" minimal \
