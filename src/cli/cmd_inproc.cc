@@ -7,6 +7,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "embed/inproc_runner.h"
+#include "launch/app_catalog.h"
 
 namespace fwbench::cli {
 namespace {
@@ -31,11 +32,14 @@ void AddInprocCommand(CLI::App& app) {
   auto options = std::make_shared<embed::InprocOptions>();
   auto json_file = std::make_shared<std::string>();
   auto framework = std::make_shared<std::string>();
+  auto frameworks_file = std::make_shared<std::string>(launch::DefaultCatalogFile().string());
   auto profile = std::make_shared<std::string>();
   auto no_baseline = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "inproc", "Time each contract route through each framework's WSGI callable, no network");
   cmd->add_option("--framework", *framework, "Only this framework (default: all)");
+  cmd->add_option("--frameworks", *frameworks_file,
+                  "The app catalogue (default: apps/frameworks.json)");
   cmd->add_option("--profile", *profile, "Only this profile (default: minimal and standard)")
       ->check(CLI::IsMember({"minimal", "standard"}));
   cmd->add_option("--route", options->route, "Only this contract route (default: all)");
@@ -48,8 +52,11 @@ void AddInprocCommand(CLI::App& app) {
   cmd->add_flag("--no-python-baseline", *no_baseline,
                 "Skip the pure-Python loop used to report the bridge's overhead");
   cmd->add_option("--json", *json_file, "Write the fwbench.inproc/1 document here")->required();
-  cmd->callback([options, json_file, framework, profile, no_baseline] {
-    if (!framework->empty()) options->frameworks = {*framework};
+  cmd->callback([options, json_file, framework, frameworks_file, profile, no_baseline] {
+    const launch::AppCatalog catalog = launch::LoadAppCatalog(*frameworks_file);
+    const std::vector<std::string> names =
+        framework->empty() ? catalog.Names() : std::vector<std::string>{*framework};
+    for (const auto& name : names) options->frameworks.push_back(catalog.Find(name));
     if (!profile->empty()) options->profiles = {*profile};
     options->python_baseline = !*no_baseline;
     nlohmann::json doc = embed::RunInproc(*options);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `fwbench serve` passes `fwbench verify` for every framework in apps/frameworks.json, both
+# `fwbench serve` passes `fwbench verify` for every framework of `fwbench apps`, both
 # profiles, on a fresh SQLite database. Usage: serve_verify.sh FWBENCH_BINARY
 # Every server it starts is in its own process group and is killed on any exit path.
 set -euo pipefail
@@ -18,9 +18,9 @@ trap cleanup EXIT
 DB_URL="sqlite:///$WORK/fwbench.db"
 "$VPY" "$ROOT/apps/dbtool.py" init --url "$DB_URL" >/dev/null
 
-frameworks=$("$VPY" -c 'import json,sys; print(" ".join(sorted(json.load(open(sys.argv[1]))["frameworks"])))' \
-  "$ROOT/apps/frameworks.json")
-[ -n "$frameworks" ] || { echo "no frameworks in apps/frameworks.json"; exit 1; }
+frameworks=$("$FWBENCH" apps --json |
+  "$VPY" -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["frameworks"])))')
+[ -n "$frameworks" ] || { echo "no frameworks in fwbench apps --json"; exit 1; }
 
 failed=0
 for fw in $frameworks; do
