@@ -487,6 +487,48 @@ TEST(Report, ColdStartShowsTheCompileStartBesideIt) {
   EXPECT_EQ(ColdStartText(row), "812 (compile: " + Sig(1450) + ")");
 }
 
+// A cell with errors (summary.error_ratio above 0): its row says so after the req/s, the page
+// names it in a caveat and report.json carries the row's error_ratio. Rows without errors are
+// unchanged.
+TEST(Report, CellsWithErrorsAreNamedBesideTheirThroughput) {
+  TempDir dir;
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  int changed = 0;
+  for (auto& cell : doc["cells"]) {
+    const std::string id = cell["id"];
+    if (id.rfind("flask/minimal/gunicorn-sync/sqlite/json/", 0) != 0) continue;
+    cell["summary"]["error_ratio"] = {{"n", 1},          {"estimate", 0.012}, {"ci95", nullptr},
+                                      {"half_width_pct", nullptr}, {"median", 0.012},
+                                      {"cv", 0},         {"values", {0.012}}};
+    ++changed;
+  }
+  ASSERT_EQ(changed, 3);  // c16, c64 and the open-loop rate
+  WriteJsonAtomic(dir.path() / "results.json", doc);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.results = {dir.path() / "results.json"};
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "out/tables.md");
+  const size_t json_table = md.find("## /json");
+  ASSERT_NE(json_table, std::string::npos);
+  const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ", json_table);
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = md.substr(row, md.find('\n', row) - row);
+  EXPECT_NE(line.find("] (errors: 1.2%) |"), std::string::npos) << line;
+  EXPECT_EQ(Count(md, "(errors: "), 1u);  // django and the other routes had none
+  const std::string html = Read(dir.path() / "out/report.html");
+  EXPECT_NE(html.find("Cells with errors"), std::string::npos);
+  EXPECT_NE(html.find("gunicorn-sync · minimal · sqlite flask (errors: 1.2%)"), std::string::npos);
+  const nlohmann::json report = ReadJsonFile(dir.path() / "out/report.json");
+  int rows_with_errors = 0;
+  for (const auto& t : report["tables"])
+    for (const auto& r : t["rows"])
+      if (r.contains("error_ratio")) {
+        EXPECT_DOUBLE_EQ(r["error_ratio"].get<double>(), 0.012);
+        ++rows_with_errors;
+      }
+  EXPECT_EQ(rows_with_errors, 1);
+}
+
 // gunicorn-sync served 4 of 64 connections at c64 on /json: both apps' cells are starved. The
 // peak comes from c16, the c64 level is named after it and marked in the comparisons, and the
 // matrix uses neither starved cell.
