@@ -45,7 +45,11 @@ std::vector<ResultsQuery> ResultsQueries() {
        {"json", "plaintext"},
        Kind::kP99,
        "p99_us"},
-      {"performance", "perf_cold", "Cold start of the reference app", {}, Kind::kColdStart,
+      {"performance",
+       "perf_cold",
+       "Cold start of the reference app",
+       {},
+       Kind::kColdStart,
        "cold_start_ms"},
       {"performance",
        "perf_rss",
@@ -183,7 +187,7 @@ MeasureInput FromResults(const ResultsSet& results, const std::string& reference
                  .label = q.label,
                  .unit = std::string(metric.display.unit),
                  .direction = metric.higher_is_better() ? Direction::kHigherIsBetter
-                                                       : Direction::kLowerIsBetter};
+                                                        : Direction::kLowerIsBetter};
   std::map<std::string, const Cell*> by_id;
   for (const Cell& c : results.cells) by_id[c.id] = &c;
   std::map<std::string, Pool> pools;                  // framework -> advantages

@@ -497,9 +497,9 @@ TEST(Report, CellsWithErrorsAreNamedBesideTheirThroughput) {
   for (auto& cell : doc["cells"]) {
     const std::string id = cell["id"];
     if (id.rfind("flask/minimal/gunicorn-sync/sqlite/json/", 0) != 0) continue;
-    cell["summary"]["error_ratio"] = {{"n", 1},          {"estimate", 0.012}, {"ci95", nullptr},
-                                      {"half_width_pct", nullptr}, {"median", 0.012},
-                                      {"cv", 0},         {"values", {0.012}}};
+    cell["summary"]["error_ratio"] = {
+        {"n", 1},          {"estimate", 0.012}, {"ci95", nullptr},  {"half_width_pct", nullptr},
+        {"median", 0.012}, {"cv", 0},           {"values", {0.012}}};
     ++changed;
   }
   ASSERT_EQ(changed, 3);  // c16, c64 and the open-loop rate
