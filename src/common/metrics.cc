@@ -97,6 +97,16 @@ constexpr std::array kMetrics = {
            .better = Better::kLower,
            .description = "(socket errors + 4xx + 5xx) / (responses + socket errors)",
            .display = {}},
+    Metric{.name = "connects_per_request",
+           .pointer = "/load/overall/connects_per_request",
+           .unit = "connects/request",
+           .better = Better::kLower,
+           .description = "TCP connections opened per response, reconnects included",
+           .display = {.header = "connects/req",
+                       .ratio_header = "",
+                       .cell = TableCell::kPeak,
+                       .unit = "connects/request",
+                       .always = false}},
 };
 
 }  // namespace

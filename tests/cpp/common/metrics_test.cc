@@ -37,7 +37,8 @@ TEST(Metrics, AbsentOrNonNumericValuesAreEmpty) {
 TEST(Metrics, Directions) {
   EXPECT_TRUE(Get("rps").higher_is_better());
   for (const char* lower : {"p50_us", "p99_us", "p999_us", "cpu_us_per_request",
-                            "rss_peak_bytes_per_worker", "cold_start_ms", "error_ratio"})
+                            "rss_peak_bytes_per_worker", "cold_start_ms", "error_ratio",
+                            "connects_per_request"})
     EXPECT_FALSE(Get(lower).higher_is_better()) << lower;
 }
 

@@ -529,6 +529,62 @@ TEST(Report, CellsWithErrorsAreNamedBesideTheirThroughput) {
   EXPECT_EQ(rows_with_errors, 1);
 }
 
+// fixture-v2-a.json with summary.connects_per_request = `value` in every ok cell (one value per
+// repetition), as a fwbench that summarises that metric writes it.
+nlohmann::json WithConnectsPerRequest(double value) {
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  for (auto& cell : doc["cells"]) {
+    if (cell["status"] != "ok") continue;
+    const size_t n = cell["repetitions"].size();
+    cell["summary"]["connects_per_request"] = {
+        {"n", n},
+        {"estimate", value},
+        {"ci95", n >= 2 ? nlohmann::json({value, value}) : nlohmann::json()},
+        {"median", value},
+        {"cv", 0},
+        {"half_width_pct", n >= 2 ? nlohmann::json(0) : nlohmann::json()},
+        {"values", std::vector<double>(n, value)}};
+  }
+  return doc;
+}
+
+// A metric added to the registry (connects_per_request) reaches the tables and compare without
+// touching them: its column appears once the cells carry it, and not before.
+TEST(Report, ARegistryMetricShowsItsColumnOnceCellsHaveIt) {
+  TempDir dir;
+  ReportOptions o = FixtureOptions(dir.path() / "without");
+  o.results = {kFixtures / "fixture-v2-a.json"};
+  GenerateReport(o);
+  EXPECT_EQ(Read(dir.path() / "without/tables.md").find("connects/req"), std::string::npos);
+
+  WriteJsonAtomic(dir.path() / "results.json", WithConnectsPerRequest(0.0007));
+  o.out = dir.path() / "with";
+  o.results = {dir.path() / "results.json"};
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "with/tables.md");
+  EXPECT_NE(md.find("| cold start ms | connects/req |\n"), std::string::npos);
+  const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ");
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = md.substr(row, md.find('\n', row) - row);
+  EXPECT_NE(line.find(" | 0.000700 |"), std::string::npos) << line;
+  EXPECT_NE(Read(dir.path() / "with/report.html").find("<th class=\"num\">connects/req</th>"),
+            std::string::npos);
+  const nlohmann::json report = ReadJsonFile(dir.path() / "with/report.json");
+  EXPECT_DOUBLE_EQ(report["tables"][0]["rows"][0]["connects_per_request"]["value"].get<double>(),
+                   0.0007);
+}
+
+TEST(Compare, ARegistryMetricIsComparedInItsDirection) {
+  const ResultsSet a = ParseResults(WithConnectsPerRequest(0.001), "a.json");
+  const ResultsSet b = ParseResults(WithConnectsPerRequest(0.002), "b.json");
+  const CompareOutcome out = Compare(a, b, CompareOptions{.metric = "connects_per_request"});
+  EXPECT_FALSE(out.higher_is_better);
+  ASSERT_FALSE(out.rows.empty());
+  EXPECT_EQ(out.regressions, static_cast<int>(out.rows.size()));  // twice the connects: worse
+  EXPECT_DOUBLE_EQ(out.rows[0].ratio, 2);
+  EXPECT_EQ(Compare(b, a, CompareOptions{.metric = "connects_per_request"}).regressions, 0);
+}
+
 // gunicorn-sync served 4 of 64 connections at c64 on /json: both apps' cells are starved. The
 // peak comes from c16, the c64 level is named after it and marked in the comparisons, and the
 // matrix uses neither starved cell.
@@ -573,8 +629,7 @@ TEST(Report, StarvedCellsAreKeptOutOfThePeakAndTheMatrix) {
       if (m["id"] != "perf_cost") continue;
       found = true;
       // json + plaintext, 2 servers, 2 closed levels: 8 comparisons, one of them starved.
-      EXPECT_NE(m["evidence"]["flask"].get<std::string>().find("(7 comparisons"),
-                std::string::npos)
+      EXPECT_NE(m["evidence"]["flask"].get<std::string>().find("(7 comparisons"), std::string::npos)
           << m["evidence"]["flask"];
     }
   }
