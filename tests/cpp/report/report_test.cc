@@ -57,6 +57,16 @@ size_t Count(const std::string& text, const std::string& needle) {
   return n;
 }
 
+// Writes `doc` as dir/results.json, generates the report into dir/out and returns its
+// tables.md (report.html and the rest stay in dir/out).
+std::string TablesOf(const TempDir& dir, const nlohmann::json& doc) {
+  WriteJsonAtomic(dir.path() / "results.json", doc);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.results = {dir.path() / "results.json"};
+  GenerateReport(o);
+  return Read(dir.path() / "out/tables.md");
+}
+
 TEST(Report, GeneratesTablesChartsPageAndJson) {
   TempDir dir;
   const ReportOutcome outcome = GenerateReport(FixtureOptions(dir.path()));
@@ -132,11 +142,7 @@ TEST(Report, SaturatedOpenLoopCellIsMarked) {
     }
   }
   ASSERT_GT(changed, 0);
-  WriteJsonAtomic(dir.path() / "results.json", doc);
-  ReportOptions o = FixtureOptions(dir.path() / "out");
-  o.results = {dir.path() / "results.json"};
-  GenerateReport(o);
-  const std::string md = Read(dir.path() / "out/tables.md");
+  const std::string md = TablesOf(dir, doc);
   EXPECT_EQ(Count(md, "| 200 (saturated: 120) |"), static_cast<size_t>(changed));
   EXPECT_GT(Count(md, "| 200 |"), 0u);  // the other servers kept up
 }
@@ -161,11 +167,7 @@ TEST(Report, SaturationIsJudgedOnTheRequestsThatFellDue) {
       ++changed;
     }
     ASSERT_GT(changed, 0);
-    WriteJsonAtomic(dir.path() / "results.json", doc);
-    ReportOptions o = FixtureOptions(dir.path() / "out");
-    o.results = {dir.path() / "results.json"};
-    GenerateReport(o);
-    const std::string md = Read(dir.path() / "out/tables.md");
+    const std::string md = TablesOf(dir, doc);
     EXPECT_EQ(Count(md, "| 200 (saturated: 180) |"), backlog ? static_cast<size_t>(changed) : 0u);
   }
 }
@@ -503,11 +505,7 @@ TEST(Report, CellsWithErrorsAreNamedBesideTheirThroughput) {
     ++changed;
   }
   ASSERT_EQ(changed, 3);  // c16, c64 and the open-loop rate
-  WriteJsonAtomic(dir.path() / "results.json", doc);
-  ReportOptions o = FixtureOptions(dir.path() / "out");
-  o.results = {dir.path() / "results.json"};
-  GenerateReport(o);
-  const std::string md = Read(dir.path() / "out/tables.md");
+  const std::string md = TablesOf(dir, doc);
   const size_t json_table = md.find("## /json");
   ASSERT_NE(json_table, std::string::npos);
   const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ", json_table);
@@ -606,11 +604,7 @@ TEST(Report, StarvedCellsAreKeptOutOfThePeakAndTheMatrix) {
     ++changed;
   }
   ASSERT_EQ(changed, 2);
-  WriteJsonAtomic(dir.path() / "results.json", doc);
-  ReportOptions o = FixtureOptions(dir.path() / "out");
-  o.results = {dir.path() / "results.json"};
-  GenerateReport(o);
-  const std::string md = Read(dir.path() / "out/tables.md");
+  const std::string md = TablesOf(dir, doc);
   const size_t json_table = md.find("## /json");
   ASSERT_NE(json_table, std::string::npos);
   const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ", json_table);
