@@ -191,7 +191,7 @@ std::vector<Problem> StatusProblems(const json& expect, const HttpResponse& resp
 }
 
 std::vector<Problem> HeaderProblems(const json& contract, const std::string& profile,
-                                    const HttpResponse& response, std::time_t now) {
+                                    const HttpResponse& response, std::time_t now, Origin origin) {
   std::vector<Problem> out;
   auto check_header = [&](const json& rule) {
     std::string name = rule.at("name").get<std::string>();
@@ -211,7 +211,10 @@ std::vector<Problem> HeaderProblems(const json& contract, const std::string& pro
                   "update fwbench verify to know it");
     }
   };
-  for (const json& rule : contract.at("common").at("headers")) check_header(rule);
+  for (const json& rule : contract.at("common").at("headers")) {
+    if (origin == Origin::kInProcess && rule.value("set_by", "") == "server") continue;
+    check_header(rule);
+  }
 
   std::string framing = contract.at("common").at("framing").get<std::string>();
   if (framing != "content-length") {
@@ -279,6 +282,22 @@ BodyOutcome CheckBody(const json& rule, const json& contract, const std::string&
   } else {
     throw Error("unknown body rule '" + kind + "'", "contract: expect.body.kind",
                 "update fwbench verify to know it");
+  }
+  return outcome;
+}
+
+BodyOutcome CheckResponse(const json& contract, const std::string& profile, const json& expect,
+                          const HttpResponse& response, std::time_t now, Origin origin,
+                          const WorldReader& read_worlds) {
+  BodyOutcome outcome;
+  outcome.problems = StatusProblems(expect, response);
+  for (Problem& problem : HeaderProblems(contract, profile, response, now, origin))
+    outcome.problems.push_back(std::move(problem));
+  outcome.summary = std::to_string(response.status);
+  if (expect.contains("body")) {
+    BodyOutcome body = CheckBody(expect.at("body"), contract, response.body, read_worlds);
+    outcome.problems.insert(outcome.problems.end(), body.problems.begin(), body.problems.end());
+    outcome.summary = body.summary;
   }
   return outcome;
 }

@@ -24,10 +24,15 @@ using WorldReader = std::function<std::map<long long, long long>(const std::vect
 // Status and Content-Type against the case's `expect`.
 std::vector<Problem> StatusProblems(const nlohmann::json& expect, const HttpResponse& response);
 
+// Who produced the response. A server's response is held to every common header; an app called
+// in-process (a WSGI call, no server) is not held to those the contract marks set_by "server".
+enum class Origin { kServer, kInProcess };
+
 // common.headers (present, http_date_fresh against `now`), common.framing and the profile's
 // headers and absent_headers. Throws fwbench::Error for a profile or rule the contract lacks.
 std::vector<Problem> HeaderProblems(const nlohmann::json& contract, const std::string& profile,
-                                    const HttpResponse& response, std::time_t now);
+                                    const HttpResponse& response, std::time_t now,
+                                    Origin origin = Origin::kServer);
 
 struct BodyOutcome {
   std::vector<Problem> problems;
@@ -39,5 +44,11 @@ struct BodyOutcome {
 // from LoadContract (which loads its expected page); otherwise this throws fwbench::Error.
 BodyOutcome CheckBody(const nlohmann::json& rule, const nlohmann::json& contract,
                       const std::string& body, const WorldReader& read_worlds);
+
+// Every rule of one case (`expect`: status, content type, headers, body) against `response`:
+// what `fwbench verify` applies to each case. The summary says what passed ("500 rows").
+BodyOutcome CheckResponse(const nlohmann::json& contract, const std::string& profile,
+                          const nlohmann::json& expect, const HttpResponse& response,
+                          std::time_t now, Origin origin, const WorldReader& read_worlds);
 
 }  // namespace fwbench::verify

@@ -40,17 +40,10 @@ Check RunCase(HttpClient& client, const json& contract, const Options& options, 
     check.detail = e.what();
     return check;
   }
-  std::time_t now = std::time(nullptr);
-  std::vector<Problem> problems = StatusProblems(expect, response);
-  for (auto& problem : HeaderProblems(contract, options.profile, response, now)) {
-    problems.push_back(std::move(problem));
-  }
-  std::string summary = std::to_string(response.status);
-  if (expect.contains("body")) {
-    BodyOutcome body = CheckBody(expect.at("body"), contract, response.body, read_worlds);
-    problems.insert(problems.end(), body.problems.begin(), body.problems.end());
-    summary = body.summary;
-  }
+  BodyOutcome outcome = CheckResponse(contract, options.profile, expect, response,
+                                      std::time(nullptr), Origin::kServer, read_worlds);
+  const std::vector<Problem>& problems = outcome.problems;
+  const std::string& summary = outcome.summary;
   check.passed = problems.empty();
   if (check.passed) {
     check.rule =

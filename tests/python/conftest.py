@@ -7,6 +7,7 @@ import pytest
 
 import harness  # first: loads apps/dbtool.py, puts apps/common on sys.path
 
+import contract_rules  # noqa: E402
 import dbtool  # noqa: E402
 
 PROFILES = sorted(harness.load_contract()["profiles"])
@@ -30,6 +31,14 @@ def database_url(tmp_path_factory) -> str:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'fwbench.db'}"
     dbtool.init(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def contract_checker(database_url):
+    """check(profile, route, case, resp) -> broken rules, by `fwbench check-responses`."""
+    checker = contract_rules.Checker(database_url)
+    yield checker
+    checker.close()
 
 
 @pytest.fixture(scope="session")

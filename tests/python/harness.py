@@ -40,13 +40,17 @@ def load_contract() -> dict:
     return contract
 
 
+def require_fwbench(why: str) -> None:
+    """Skips the calling test, saying `why`, when the fwbench binary is not built."""
+    if not FWBENCH.is_file():
+        import pytest
+        pytest.skip(f"no fwbench binary at {FWBENCH}: {why}; run scripts/setup (or set FWBENCH)")
+
+
 def load_catalog(frameworks_file: Path = FRAMEWORKS_FILE) -> dict:
     """The resolved app catalogue, `fwbench apps --json` (apps/README.md): the one reader of
     frameworks.json is the binary. Skips the calling test when the binary is not built."""
-    if not FWBENCH.is_file():
-        import pytest
-        pytest.skip(f"no fwbench binary at {FWBENCH}: the app catalogue comes from "
-                    "`fwbench apps --json`; run scripts/setup (or set FWBENCH)")
+    require_fwbench("the app catalogue comes from `fwbench apps --json`")
     out = subprocess.run([str(FWBENCH), "apps", "--json", "--frameworks", str(frameworks_file)],
                          capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
