@@ -62,7 +62,7 @@ def contains(ci, value):
 def pair(cid, metric, c1, c2):
     e1, e2 = c1["metrics"][metric], c2["metrics"][metric]
     r1, r2 = e1["ratio"], e2["ratio"]
-    return {"id": cid, "metric": metric,
+    return {"id": cid, "metric": metric, "route": c1.get("route"), "db": c1.get("db"),
             "run1": {"ratio": r1, "ci95": e1.get("ci95"), "rounds": c1.get("rounds"),
                      "reached": c1.get("reached")},
             "run2": {"ratio": r2, "ci95": e2.get("ci95"), "rounds": c2.get("rounds"),
@@ -152,10 +152,66 @@ def shift_by_route(rows):
     shared by every server on a route is a change between the runs, not noise of one cell."""
     by_route = {}
     for r in rows:
-        route = r["id"].split("/")[-2]
-        by_route.setdefault(route, []).append(math.log(r["run2"]["ratio"] / r["run1"]["ratio"]))
+        by_route.setdefault(r["route"], []).append(math.log(r["run2"]["ratio"] / r["run1"]["ratio"]))
     return {route: {"comparisons": len(v), "shift_pct": (math.exp(statistics.fmean(v)) - 1) * 100}
             for route, v in sorted(by_route.items())}
+
+
+def round_points(doc):
+    """comparison id -> (route, db, [(log host speed, log ratio)] per round): the primary
+    metric's per-round ratio beside the host probe of that round (geometric mean of the probe
+    before and after it, relative to the run's reference). Comparisons whose rounds and probes
+    do not line up are left out."""
+    cells = {c.get("id"): c for c in doc.get("cells", [])}
+    out = {}
+    for c in doc["comparisons"]:
+        values = (c["metrics"].get(c.get("primary")) or {}).get("per_round") or []
+        reps = (cells.get(c.get("a")) or {}).get("repetitions") or []
+        speeds = []
+        for rep in reps:
+            host = rep.get("host") or {}
+            probes = [host.get(k) for k in ("speed_before", "speed_after")]
+            probes = [p for p in probes if isinstance(p, (int, float)) and p > 0]
+            speeds.append(statistics.fmean(map(math.log, probes)) if probes else None)
+        if len(values) == len(speeds) >= 2 and None not in speeds and min(values) > 0:
+            out[c["id"]] = (c.get("route"), c.get("db"),
+                            [(x, math.log(v)) for x, v in zip(speeds, values)])
+    return out
+
+
+def host_adjusted(doc):
+    """Each comparison's ratio at the reference host speed (log speed 0), from a regression of
+    the per-round log ratio on the round's log host speed with one slope per (route, db),
+    pooled over the run's comparisons (within-comparison deviations). Returns (slopes,
+    {id: adjusted ratio})."""
+    points = round_points(doc)
+    sums = {}
+    for route, db, pts in points.values():
+        mx = statistics.fmean(x for x, _ in pts)
+        my = statistics.fmean(y for _, y in pts)
+        sxy, sxx = sums.get((route, db), (0.0, 0.0))
+        sums[(route, db)] = (sxy + sum((x - mx) * (y - my) for x, y in pts),
+                             sxx + sum((x - mx) ** 2 for x, _ in pts))
+    slopes = {key: (sxy / sxx if sxx > 0 else 0.0) for key, (sxy, sxx) in sums.items()}
+    adjusted = {cid: math.exp(statistics.fmean(y - slopes[(route, db)] * x for x, y in pts))
+                for cid, (route, db, pts) in points.items()}
+    return slopes, adjusted
+
+
+def host_adjusted_section(docs, rows):
+    """Exploratory: the two runs' comparisons after host adjustment, summarised like the
+    primary metric's (|difference| only)."""
+    (s1, a1), (s2, a2) = (host_adjusted(d) for d in docs)
+    diffs = [abs(a2[r["id"]] / a1[r["id"]] - 1) * 100 for r in rows
+             if r["id"] in a1 and r["id"] in a2]
+    keys = sorted(set(s1) | set(s2), key=lambda k: (str(k[0]), str(k[1])))
+    return {"slopes": [{"route": k[0], "db": k[1], "run1": s1.get(k), "run2": s2.get(k)}
+                       for k in keys],
+            "comparisons": len(diffs),
+            "median_abs_diff_pct": statistics.median(diffs) if diffs else None,
+            "share_within_5pct": (sum(d <= WITHIN_PCT for d in diffs) / len(diffs)
+                                  if diffs else None),
+            "max_abs_diff_pct": max(diffs) if diffs else None}
 
 
 def one_or_both(v1, v2):
@@ -181,6 +237,7 @@ def document(paths, docs, command, ran, now):
                       "state": m.get("state"), "paired": m.get("paired"), "host": host_speed(d)}
                      for p, m, d in zip(paths, (m1, m2), docs)],
             "shift_by_route": shift_by_route(rows),
+            "host_adjusted": host_adjusted_section(docs, rows),
             "comparisons": rows, "unmatched": unmatched,
             "summary": summary, "targets": evaluate(suite, summary),
             "secondary": {"comparisons": secondary,
@@ -235,6 +292,23 @@ def host_lines(doc):
     return out
 
 
+def adjusted_lines(doc):
+    h = doc["host_adjusted"]
+    out = ["## Host-adjusted ratios (exploratory, no targets)", "",
+           "Each run's per-round log ratios regressed on the round's log host probe, one slope "
+           "per route and database pooled over the run's servers; a comparison's ratio is then "
+           "read at the reference host speed. Not fwbench's estimator: on the runs measured so "
+           "far it helped one pair and hurt another (the slopes are noisy over 3-6 rounds).", "",
+           "| route | db | slope, run 1 | slope, run 2 |", "| --- | --- | ---: | ---: |"]
+    out += [f"| {s['route']} | {s['db']} | {fmt(s['run1'], '+.3f')} | {fmt(s['run2'], '+.3f')} |"
+            for s in h["slopes"]]
+    out += ["", f"- comparisons: {h['comparisons']}",
+            f"- median |difference|: {fmt(h['median_abs_diff_pct'], '.2f')}%",
+            f"- within {WITHIN_PCT:g}%: {fmt(h['share_within_5pct'], '.0%')}",
+            f"- max |difference|: {fmt(h['max_abs_diff_pct'], '.2f')}%"]
+    return out
+
+
 def markdown(doc):
     md = [f"# Reproducibility of comparisons: suite {doc['suite']}, two runs back to back", "",
           f"Command: `{doc['command']}`", ""]
@@ -257,7 +331,7 @@ def markdown(doc):
             fmt(t["value"], ".2f") + "%") for t in doc["targets"]]
     else:
         md.append(f"No targets for suite {doc['suite']} (they are set for default and quick).")
-    md += [""] + host_lines(doc)
+    md += [""] + host_lines(doc) + [""] + adjusted_lines(doc)
     sec = doc["secondary"]
     if sec["comparisons"]:
         md += ["", "## Other metrics (context, no targets)", ""]

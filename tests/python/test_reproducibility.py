@@ -3,7 +3,9 @@ interval containment, targets per suite, unmatched comparisons, and clear input 
 
 import importlib.util
 import json
+import math
 import os
+import statistics
 import pathlib
 import subprocess
 
@@ -210,3 +212,30 @@ def test_runs_without_host_probes_say_so(tmp_path):
     doc, md = read(out, "reproducibility-other")
     assert code == 0 and doc["runs"][0]["host"] is None
     assert "run 1 host probe: not recorded" in md
+
+
+def host_run(speeds, ratio_at_reference, slope):
+    """One comparison whose per-round ratio follows the host: ratio * speed**slope exactly,
+    with the probes in cell a's repetitions (before = after = the round's speed)."""
+    per_round = [ratio_at_reference * s ** slope for s in speeds]
+    c = comparison("db", per_round[0], [0.5, 2.0], rounds=len(speeds))
+    c["metrics"]["rps"]["per_round"] = per_round
+    c["db"], c["a"] = "sqlite", "flask/minimal/embedded/sqlite/db/closed-c32"
+    doc = results("default", [c])
+    doc["cells"] = [{"id": c["a"], "repetitions": [
+        {"host": {"speed_before": s, "speed_after": s, "reference": 3.0}} for s in speeds]}]
+    return doc
+
+
+def test_host_adjustment_reads_each_run_at_the_reference_speed():
+    # Run 1 mostly quiet, run 2 mostly slowed: raw ratios differ, adjusted ones agree.
+    doc1 = host_run([1.0, 0.95, 1.0, 0.6], 1.30, -0.10)
+    doc2 = host_run([0.6, 0.55, 0.65, 1.0], 1.30, -0.10)
+    rows, _, _ = rp.match(doc1, doc2)
+    section = rp.host_adjusted_section([doc1, doc2], rows)
+    assert section["slopes"][0]["run1"] == pytest.approx(-0.10)
+    assert section["slopes"][0]["run2"] == pytest.approx(-0.10)
+    assert section["median_abs_diff_pct"] == pytest.approx(0, abs=1e-9)
+    raw = [statistics.fmean(map(math.log, d["comparisons"][0]["metrics"]["rps"]["per_round"]))
+           for d in (doc1, doc2)]
+    assert abs(raw[1] - raw[0]) > 0.02  # the raw per-round means do differ
