@@ -59,19 +59,24 @@ int WaitExitCode(pid_t pid) {
 
 }  // namespace
 
-ProcessResult RunProcess(const std::vector<std::string>& argv) {
+ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options) {
   if (argv.empty()) throw Error("RunProcess: empty argv");
   Pipe out = MakePipe(), err = MakePipe();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out.write.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err.write.get(), STDERR_FILENO);
+  if (options.stderr_path.empty()) {
+    posix_spawn_file_actions_adddup2(&actions, err.write.get(), STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, options.stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  int rc = posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     throw Error("cannot start " + argv[0] + ": " + std::strerror(rc), argv[0],
@@ -79,6 +84,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv) {
   }
   out.write.Reset();
   err.write.Reset();
+  if (!options.stderr_path.empty()) err.read.Reset();
   ProcessResult result;
   Drain(out.read, err.read, result.out, result.err);
   result.exit_code = WaitExitCode(pid);

@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
-#include "launch/command.h"
+#include "common/run_process.h"
 #include "launch/server.h"
 #include "launch/server_template.h"
 
@@ -16,9 +16,12 @@ Databases::Databases(std::filesystem::path dir, std::vector<std::string> init,
       log_path_(std::move(log_path)) {}
 
 Databases::~Databases() {
-  if (postgres_started_)
-    launch::RunCommand({(SourceDir() / "scripts" / "pg").string(), "stop", (dir_ / "pg").string()},
-                       log_path_);
+  if (!postgres_started_) return;
+  try {
+    RunProcess({(SourceDir() / "scripts" / "pg").string(), "stop", (dir_ / "pg").string()},
+               {log_path_});
+  } catch (const Error&) {  // a destructor does not throw; the cluster's log says what happened
+  }
 }
 
 std::string Databases::Url(const std::string& kind) {
@@ -28,8 +31,8 @@ std::string Databases::Url(const std::string& kind) {
   if (kind == "sqlite") {
     url = "sqlite:///" + std::filesystem::absolute(dir_ / "fwbench.sqlite3").string();
   } else if (kind == "postgres") {
-    auto out = launch::RunCommand(
-        {(SourceDir() / "scripts" / "pg").string(), "start", (dir_ / "pg").string()}, log_path_);
+    ProcessResult out = RunProcess(
+        {(SourceDir() / "scripts" / "pg").string(), "start", (dir_ / "pg").string()}, {log_path_});
     if (out.exit_code != 0)
       throw Error("PostgreSQL did not start: " + launch::FileTail(log_path_, 400),
                   "scripts/pg start " + (dir_ / "pg").string(),
@@ -50,7 +53,7 @@ void Databases::Seed(const std::string& url) {
   auto vars = vars_;
   vars["database_url"] = url;
   auto argv = launch::Render(init_, vars, "db_init");
-  auto out = launch::RunCommand(argv, log_path_);
+  ProcessResult out = RunProcess(argv, {log_path_});
   if (out.exit_code != 0)
     throw Error("seeding the database failed (exit " + std::to_string(out.exit_code) +
                     "): " + launch::FileTail(log_path_, 400),

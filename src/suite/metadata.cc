@@ -6,8 +6,9 @@
 #include <ctime>
 #include <fstream>
 
+#include "common/error.h"
 #include "common/paths.h"
-#include "launch/command.h"
+#include "common/run_process.h"
 
 namespace fwbench::suite {
 namespace {
@@ -102,7 +103,11 @@ nlohmann::json CollectMetadata() {
                        " 'versions': {d: v(d) for d in sys.argv[1:]}}))\n";
   std::vector<std::string> argv = {VenvPython().string(), "-c", script};
   for (const auto& p : RecordedPackages()) argv.push_back(p);
-  launch::CommandOutput output = launch::RunCommand(argv, "");
+  ProcessResult output;
+  try {
+    output = RunProcess(argv);
+  } catch (const Error&) {  // no venv: the fields stay out, the run says so elsewhere
+  }
   auto parsed = nlohmann::json::parse(output.out, nullptr, false);
   if (output.exit_code == 0 && parsed.is_object()) {
     meta["python"] = parsed["python"];

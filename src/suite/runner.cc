@@ -13,7 +13,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
-#include "launch/command.h"
+#include "common/run_process.h"
 #include "launch/cpu_list.h"
 #include "launch/host_speed.h"
 #include "launch/proc_tree.h"
@@ -90,14 +90,17 @@ json VerifyJson(const VerifyOutcome& v) {
   return {{"passed", v.passed}, {"checks", v.checks}, {"failures", v.failures}};
 }
 
-// "nginx version: nginx/1.22.1" (from `PROGRAM -v`), or null.
-json ProxyVersion(const launch::ProxyTemplate& proxy, const std::filesystem::path& logs) {
-  const std::filesystem::path out = logs / (proxy.name + "-version.txt");
-  std::filesystem::remove(out);
-  launch::RunCommand({ProxyProgram(proxy), "-v"}, out.string());  // nginx prints it on stderr
-  std::string text = launch::FileTail(out.string(), 200);
+// "nginx version: nginx/1.22.1" (from `PROGRAM -v`, which nginx prints on stderr), or null.
+json ProxyVersion(const launch::ProxyTemplate& proxy) {
+  std::string text;
+  try {
+    ProcessResult result = RunProcess({ProxyProgram(proxy), "-v"});
+    text = result.err.empty() ? result.out : result.err;
+  } catch (const Error&) {
+    return nullptr;
+  }
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text.empty() ? json(nullptr) : json(text);
+  return text.empty() ? json(nullptr) : json(text.substr(0, 200));
 }
 
 json BuildMeta(RunContext& ctx, const ResultsFile& results) {
@@ -113,7 +116,7 @@ json BuildMeta(RunContext& ctx, const ResultsFile& results) {
     for (const auto& proxy : list)
       if (proxy != "none" && !proxies.contains(proxy)) {
         proxies[proxy] = ctx.catalog.proxies.at(proxy).source;
-        proxies[proxy]["version"] = ProxyVersion(ctx.catalog.proxies.at(proxy), ctx.logs);
+        proxies[proxy]["version"] = ProxyVersion(ctx.catalog.proxies.at(proxy));
       }
   if (!proxies.empty()) meta["proxies"] = proxies;
   meta["pinning"] = {{"server_cpus", ctx.suite.server_cpus}, {"load_cpus", ctx.suite.load_cpus}};

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
-#include "launch/command.h"
+#include "common/run_process.h"
 #include "launch/server_template.h"
 #include "suite/app_server.h"
 
@@ -89,9 +89,9 @@ TEST_F(ProxyConfig, EveryRenderedConfigPassesNginxTest) {
     const fs::path conf = run / "nginx.conf";
     std::ofstream(conf) << Render(name, run);
     const fs::path log = run / "test.log";
-    auto out = launch::RunCommand({program, "-t", "-q", "-p", run.string(), "-c", conf.string(),
-                                   "-e", (run / "error.log").string()},
-                                  log.string());
+    ProcessResult out = RunProcess({program, "-t", "-q", "-p", run.string(), "-c", conf.string(),
+                                    "-e", (run / "error.log").string()},
+                                   {log.string()});
     EXPECT_EQ(out.exit_code, 0) << name << ": " << Slurp(log);
   }
 }
