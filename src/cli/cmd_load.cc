@@ -1,13 +1,11 @@
 // fwbench load URL: the load generator's command line, with wrk's flag names.
-#include <pthread.h>
-#include <signal.h>
-
 #include <atomic>
 #include <cstdio>
 #include <optional>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/stop_on_signal.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "load/load.h"
@@ -36,36 +34,6 @@ double ParseDuration(const std::string& text, const char* flag) {
   }
   return value * scale;
 }
-
-// Sets `stop` on SIGINT/SIGTERM while a run is in progress. Signals are taken synchronously
-// by a sigwait thread (created with them blocked, as are the workers), so nothing runs in
-// signal-handler context and no global state is needed.
-class StopOnSignal {
- public:
-  explicit StopOnSignal(std::atomic<bool>& stop) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGUSR2);  // our own wake-up at the end
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    waiter_ = std::thread([this, &stop] {
-      int sig = 0;
-      while (sigwait(&set_, &sig) == 0 && sig != SIGUSR2) {
-        stop.store(true);
-        std::fprintf(stderr, "\nfwbench load: stopping early, reporting what was measured\n");
-      }
-    });
-  }
-  ~StopOnSignal() {
-    pthread_kill(waiter_.native_handle(), SIGUSR2);
-    waiter_.join();
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-
- private:
-  sigset_t set_, old_;
-  std::thread waiter_;
-};
 
 struct Flags {
   std::string url, duration = "10s", warmup = "0s", timeout = "2s", method, body, requests_file,
@@ -153,7 +121,7 @@ void AddLoadCommand(CLI::App& app) {
     std::atomic<bool> stop{false};
     nlohmann::json report;
     {
-      StopOnSignal on_signal(stop);
+      StopOnSignal on_signal(stop, "fwbench load: stopping early, reporting what was measured");
       report = load::Run(options, stop);
     }
     std::fputs(load::FormatSummary(report, flags->latency).c_str(), stdout);

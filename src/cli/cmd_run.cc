@@ -1,12 +1,13 @@
 // fwbench run SUITE --out FILE: the whole comparison, resumable (src/suite/runner.h).
 #include <unistd.h>
 
-#include <csignal>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/stop_on_signal.h"
 #include "common/error.h"
 #include "common/paths.h"
 #include "launch/server_template.h"
@@ -17,15 +18,6 @@
 
 namespace fwbench::cli {
 namespace {
-
-// Set by SIGINT/SIGTERM. A signal handler can only reach static storage; this is the one
-// piece of global state, written only by the handler and read by the runner.
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnStopSignal(int) {
-  g_stop = true;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C quits at once (the watchdogs reap servers)
-}
 
 suite::VerifyOutcome VerifyApp(const std::string& base_url, const std::string& profile,
                                const std::string& database_url) {
@@ -98,17 +90,18 @@ void AddRunCommand(CLI::App& app) {
     options.fresh = args->fresh;
     options.progress = !args->quiet;
     options.fwbench_exe = std::filesystem::read_symlink("/proc/self/exe");
-    struct sigaction action {};
-    action.sa_handler = OnStopSignal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-    suite::RunReport report = suite::RunSuite(
-        s, options,
-        [](const load::SessionOptions& o, const std::atomic<bool>& stop) {
-          return load::RunSession(o, stop);
-        },
-        VerifyApp, g_stop);
+    // A second signal quits at once; the servers' watchdogs reap them.
+    std::atomic<bool> stop{false};
+    suite::RunReport report;
+    {
+      StopOnSignal on_signal(stop, "fwbench run: stopping after saving what was measured");
+      report = suite::RunSuite(
+          s, options,
+          [](const load::SessionOptions& o, const std::atomic<bool>& stopping) {
+            return load::RunSession(o, stopping);
+          },
+          VerifyApp, stop);
+    }
     std::fprintf(stderr,
                  "%s: %d ok, %d failed, %d excluded, %d incomplete (%d kept from an "
                  "earlier run)\n",

@@ -55,7 +55,7 @@ nlohmann::json& ResultsFile::Cell(const std::string& id) {
 void ResultsFile::AddRepetition(const std::string& id, nlohmann::json repetition, int planned) {
   nlohmann::json& cell = Cell(id);
   cell["repetitions"].push_back(std::move(repetition));
-  Summarize(cell);
+  SummarizeCell(cell);
   cell["status"] = static_cast<int>(cell["repetitions"].size()) >= planned ? "ok" : "incomplete";
   cell["reason"] = nullptr;
 }
@@ -95,7 +95,7 @@ bool ResultsFile::Finished(const std::string& id, int planned) {
 // quadruple the file.
 void ResultsFile::Save() const { WriteFileAtomic(path_, doc_.dump() + "\n"); }
 
-void Summarize(nlohmann::json& cell) {
+void SummarizeCell(nlohmann::json& cell) {
   using nlohmann::json;
   json summary = json::object();
   for (const metrics::Metric& metric : metrics::All()) {
@@ -104,7 +104,7 @@ void Summarize(nlohmann::json& cell) {
       values.push_back(metrics::ValueIn(rep, metric).value_or(0));
     switch (metric.estimator) {
       case metrics::Estimator::kAcrossRounds:
-        summary[std::string(metric.name)] = ToJson(suite::Summarize(values));
+        summary[std::string(metric.name)] = ToJson(Summarize(values));
         break;
     }
   }

@@ -63,6 +63,6 @@ class ResultsFile {
 // repetitions whose host check found the host slowed (retries ran out). Also sets
 // cell["connections"] (ConnectionsSummary), cell["starved"] (a connection completed nothing in
 // some round) and cell["unfinished"] (UnfinishedTotal).
-void Summarize(nlohmann::json& cell);
+void SummarizeCell(nlohmann::json& cell);
 
 }  // namespace fwbench::suite

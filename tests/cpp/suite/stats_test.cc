@@ -132,7 +132,7 @@ nlohmann::json RegistryRep(int round, double value) {
 
 TEST(Stats, CellSummaryHasEveryRegistryMetric) {
   nlohmann::json cell = {{"repetitions", {RegistryRep(1, 10), RegistryRep(2, 20)}}};
-  Summarize(cell);
+  SummarizeCell(cell);
   double k = 1;
   for (const metrics::Metric& m : metrics::All()) {
     const std::string name(m.name);
