@@ -46,6 +46,7 @@ struct CheckArgs {
   std::string contract_path;
   std::string database_url;
   bool in_process = false;
+  bool print_requests = false;
 };
 
 void RunCheckResponses(const CheckArgs& args) {
@@ -57,6 +58,10 @@ void RunCheckResponses(const CheckArgs& args) {
     read_worlds = [url = args.database_url](const std::vector<long long>& ids) {
       return verify::ReadWorlds(url, ids);
     };
+  }
+  if (args.print_requests) {
+    std::printf("%s\n", verify::CaseRequests(contract).dump(1).c_str());
+    return;
   }
   const auto origin = args.in_process ? verify::Origin::kInProcess : verify::Origin::kServer;
   if (args.input == "-") {
@@ -84,6 +89,8 @@ void AddCheckResponsesCommand(CLI::App& app) {
   cmd->add_flag("--in-process", args->in_process,
                 "The apps were called without a server: skip the headers the contract marks "
                 "set_by server");
+  cmd->add_flag("--print-requests", args->print_requests,
+                "Print every case's request as JSON (what verify sends) instead, and exit");
   cmd->callback([args] { RunCheckResponses(*args); });
 }
 

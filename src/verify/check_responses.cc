@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "verify/contract.h"
 
 namespace fwbench::verify {
 namespace {
@@ -40,6 +41,25 @@ std::string DecodeBase64(const std::string& text, const std::string& where) {
       out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
     }
   }
+  return out;
+}
+
+std::string EncodeBase64(const std::string& bytes) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(buffer >> bits) & 0x3F]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3F]);
+  while (out.size() % 4 != 0) out.push_back('=');
   return out;
 }
 
@@ -96,6 +116,24 @@ json CheckLine(const json& line, const json& contract, Origin origin,
 }
 
 }  // namespace
+
+json CaseRequests(const json& contract) {
+  json requests = json::array();
+  for (const json& route : contract.at("routes")) {
+    for (const json& test_case : route.at("cases")) {
+      const HttpRequest request = BuildRequest(route, test_case);
+      json headers = json::array();
+      for (const auto& [name, value] : request.headers) headers.push_back({name, value});
+      requests.push_back({{"route", route.at("name")},
+                          {"case", test_case.at("name")},
+                          {"method", request.method},
+                          {"target", request.target},
+                          {"headers", headers},
+                          {"body_b64", EncodeBase64(request.body)}});
+    }
+  }
+  return {{"requests", requests}};
+}
 
 void CheckResponses(std::istream& in, std::ostream& out, const json& contract, Origin origin,
                     const WorldReader& read_worlds) {

@@ -20,4 +20,9 @@ namespace fwbench::verify {
 void CheckResponses(std::istream& in, std::ostream& out, const nlohmann::json& contract,
                     Origin origin, const WorldReader& read_worlds);
 
+// The request of every case, as `fwbench verify` sends it (BuildRequest), for a harness to
+// send itself: {"requests": [{"route", "case", "method", "target" (path?query),
+// "headers": [[name, value], ...], "body_b64"}, ...]} in the contract's order.
+nlohmann::json CaseRequests(const nlohmann::json& contract);
+
 }  // namespace fwbench::verify

@@ -21,10 +21,10 @@ class Checker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
 
-    def check(self, profile: str, route: dict, case: dict, resp) -> list:
-        """The broken rules of `resp` (a harness.Response to `case` of `route`), each as
-        "rule: detail"; empty when it passes."""
-        line = json.dumps({"profile": profile, "route": route["name"], "case": case["name"],
+    def check(self, profile: str, route: str, case: str, resp) -> list:
+        """The broken rules of `resp` (a harness.Response to contract case `case` of `route`),
+        each as "rule: detail"; empty when it passes."""
+        line = json.dumps({"profile": profile, "route": route, "case": case,
                            "status": resp.status, "headers": resp.headers,
                            "body_b64": base64.b64encode(resp.body).decode()})
         self.proc.stdin.write(line + "\n")
@@ -32,7 +32,7 @@ class Checker:
         reply = self.proc.stdout.readline()
         if not reply:
             raise RuntimeError(f"fwbench check-responses exited ({self.proc.wait(timeout=30)}) "
-                               f"checking {route['name']}/{case['name']}; its error is above")
+                               f"checking {route}/{case}; its error is above")
         return [f"{p['rule']}: {p['detail']}" for p in json.loads(reply)["problems"]]
 
     def close(self) -> None:

@@ -78,18 +78,27 @@ class Response:
         return None
 
 
-def request_body(case: dict) -> bytes:
-    """The bytes a contract case sends (CONTRACT.md: body kinds json, text, repeat)."""
-    body = case.get("body")
-    if body is None:
-        return b""
-    if "json" in body:
-        return json.dumps(body["json"], separators=(",", ":")).encode()
-    if "text" in body:
-        return body["text"].encode()
-    if "repeat" in body:
-        return (body["repeat"] * body["bytes"]).encode()
-    raise AssertionError(f"unknown body kind in case {case.get('name')}: {body}")
+@functools.lru_cache(maxsize=None)
+def case_requests() -> list:
+    """Every contract case's request as `fwbench verify` sends it: dicts with route, case,
+    method, target (path?query), headers [[name, value]] and body_b64, in the contract's
+    order (`fwbench check-responses --print-requests`; the one reader of the contract's cases
+    is the binary). Skips the calling test when the binary is not built."""
+    require_fwbench("the contract's requests come from `fwbench check-responses`")
+    out = subprocess.run([str(FWBENCH), "check-responses", "--print-requests"],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(f"{FWBENCH} check-responses --print-requests failed: "
+                           f"{out.stderr.strip()}")
+    return json.loads(out.stdout)["requests"]
+
+
+def case_request(route: str, case: str) -> dict:
+    """The request of one contract case (see case_requests)."""
+    for request in case_requests():
+        if (request["route"], request["case"]) == (route, case):
+            return request
+    raise KeyError(f"no case {route}/{case} in the contract")
 
 
 class AppWorker:
@@ -104,6 +113,13 @@ class AppWorker:
         if not ready:
             self.close()
             raise RuntimeError(f"the app {spec} did not start (see its stderr above)")
+
+    def send(self, request: dict) -> Response:
+        """A request of case_requests(), as verify would send it."""
+        path, _, query = request["target"].partition("?")
+        return self.request(request["method"], path, query=query or None,
+                            headers=request["headers"],
+                            body=base64.b64decode(request["body_b64"]))
 
     def request(self, method, path, query=None, headers=None, body=b"") -> Response:
         line = json.dumps({"method": method, "path": path, "query": query, "headers": headers,

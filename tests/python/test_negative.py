@@ -8,11 +8,6 @@ import harness
 FIXTURES = harness.ROOT / "tests" / "python" / "fixtures"
 
 
-def _case(contract, route_name, case_name):
-    route = next(r for r in contract["routes"] if r["name"] == route_name)
-    return route, next(c for c in route["cases"] if c["name"] == case_name)
-
-
 @pytest.fixture(scope="module")
 def broken(database_url):
     started = {}
@@ -37,35 +32,35 @@ def broken(database_url):
     ("no_clamp_app", "queries", "over_max", "world_list: expected 500 rows, got 501"),
     ("no_clamp_app", "updates", "over_max", "updates_persisted: expected 500 rows, got 501"),
 ])
-def test_broken_app_fails_named_rule(broken, contract, contract_checker, app, route_name,
-                                     case_name, rule):
-    route, case = _case(contract, route_name, case_name)
-    resp = broken(app).request(route["method"], route["path"], query=case.get("query"))
-    failures = contract_checker.check("minimal", route, case, resp)
+def test_broken_app_fails_named_rule(broken, contract_checker, app, route_name, case_name,
+                                     rule):
+    resp = broken(app).send(harness.case_request(route_name, case_name))
+    failures = contract_checker.check("minimal", route_name, case_name, resp)
     assert any(rule in failure for failure in failures), failures
 
 
-def test_broken_apps_pass_the_rules_they_keep(broken, contract, contract_checker):
+def test_broken_apps_pass_the_rules_they_keep(broken, contract_checker):
     """Each broken app breaks only its own rule: the other route still passes."""
-    route, case = _case(contract, "queries", "twenty")
-    resp = broken("no_escape_app").request(route["method"], route["path"], query=case["query"])
+    route, case = "queries", "twenty"
+    resp = broken("no_escape_app").send(harness.case_request(route, case))
     assert contract_checker.check("minimal", route, case, resp) == []
-    route, case = _case(contract, "fortunes", "table")
-    resp = broken("no_clamp_app").request(route["method"], route["path"])
+    route, case = "fortunes", "table"
+    resp = broken("no_clamp_app").send(harness.case_request(route, case))
     assert contract_checker.check("minimal", route, case, resp) == []
-    route, case = _case(contract, "cms", "page")
-    resp = broken("cms_missing_article_app").request(route["method"], route["path"])
+    route, case = "cms", "page"
+    resp = broken("cms_missing_article_app").send(harness.case_request(route, case))
     failures = contract_checker.check("minimal", route, case, resp)
-    assert len(failures) == 1 and failures[0].startswith("html_equals: common/cms_page.expected.html: token "), failures
-    route, case = _case(contract, "fortunes", "table")
-    resp = broken("cms_missing_article_app").request(route["method"], route["path"])
+    assert len(failures) == 1, failures
+    assert failures[0].startswith("html_equals: common/cms_page.expected.html: token "), failures
+    route, case = "fortunes", "table"
+    resp = broken("cms_missing_article_app").send(harness.case_request(route, case))
     assert contract_checker.check("minimal", route, case, resp) == []
 
 
-def test_header_rules_fail_on_chunked_framing_and_wrong_profile(contract, contract_checker):
+def test_header_rules_fail_on_chunked_framing_and_wrong_profile(contract_checker):
     """What Django with an empty MIDDLEWARE would send: no Content-Length. And the standard
     profile's headers checked against a minimal app's response."""
-    route, case = _case(contract, "plaintext", "hello")
+    route, case = "plaintext", "hello"
     chunked = harness.Response(200, [["Content-Type", "text/plain"],
                                      ["Transfer-Encoding", "chunked"]], b"Hello, World!")
     failures = contract_checker.check("minimal", route, case, chunked)

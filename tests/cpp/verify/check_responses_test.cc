@@ -92,3 +92,29 @@ TEST(CheckResponses, BadLinesNameTheLineAndTheField) {
 
 }  // namespace
 }  // namespace fwbench::verify
+
+namespace fwbench::verify {
+namespace {
+
+TEST(CaseRequests, EveryCaseInOrderAsVerifySendsIt) {
+  const nlohmann::json requests = CaseRequests(Contract())["requests"];
+  size_t cases = 0;
+  for (const auto& route : Contract()["routes"]) cases += route["cases"].size();
+  ASSERT_EQ(requests.size(), cases);
+  for (const auto& r : requests) {
+    const std::string target = r["target"];
+    EXPECT_EQ(target.front(), '/') << r.dump();
+    EXPECT_EQ(r["body_b64"].get<std::string>().size() % 4, 0u) << r.dump();
+  }
+  // A request with a query and one with a body, base64 as RFC 4648 writes it.
+  bool query = false, body = false;
+  for (const auto& r : requests) {
+    query |= r["target"].get<std::string>().find('?') != std::string::npos;
+    body |= !r["body_b64"].get<std::string>().empty();
+  }
+  EXPECT_TRUE(query);
+  EXPECT_TRUE(body);
+}
+
+}  // namespace
+}  // namespace fwbench::verify
