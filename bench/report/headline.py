@@ -1,7 +1,8 @@
 """The README's headline table, from a fwbench.results/2 file's comparisons: per route (and
-database, when the file has more than one) and profile, the Flask/Django ratio of the comparisons' primary metric (server CPU per request in a
-duet, req/s in slices) as the geometric mean over every server and closed-model level, with the
-range of the per-server ratios and how many of their 95% intervals exclude 1.
+database, when the file has more than one) and profile, the a/b ratio of the comparisons' primary
+metric (server CPU per request in a duet, req/s in slices) as the geometric mean over every
+server and closed-model level, with the range of the per-server ratios and how many of their 95%
+intervals exclude 1. One table per framework pair (flask/django, ...), in the file's order.
     .venv/bin/python bench/report/headline.py results/results.json.xz
 """
 import json
@@ -30,7 +31,15 @@ def main():
     routes = list(dict.fromkeys((c["route"], c["db"]) for c in comparisons))
     several_dbs = len({db for _, db in routes}) > 1
     profiles = list(dict.fromkeys(c["profile"] for c in comparisons))
-    pair = comparisons[0]["framework_a"] + "/" + comparisons[0]["framework_b"]
+    pairs = list(dict.fromkeys((c["framework_a"], c["framework_b"]) for c in comparisons))
+    for i, (a, b) in enumerate(pairs):
+        if i:
+            print()
+        table([c for c in comparisons if (c["framework_a"], c["framework_b"]) == (a, b)],
+              f"{a}/{b}", primary, routes, profiles, several_dbs)
+
+
+def table(comparisons, pair, primary, routes, profiles, several_dbs):
     print(f"{pair} ratio of {', '.join(sorted(primary))} (geometric mean over servers; "
           "[lowest, highest]; intervals excluding 1)")
     print()
@@ -50,7 +59,6 @@ def main():
             row.append(f"{mean:.2f} [{min(ratios):.2f}, {max(ratios):.2f}]; {apart}/{len(mine)}")
         label = f"/{route} · {db}" if several_dbs else f"/{route}"
         print(f"| {label} | " + " | ".join(row) + " |")
-
 
 if __name__ == "__main__":
     main()

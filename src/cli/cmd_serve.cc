@@ -33,7 +33,7 @@ void AddServeCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "serve", "Serve a WSGI app from pre-forked workers that each embed CPython");
   cmd->add_option("--app", *app_name,
-                  "A framework of the app catalogue (flask, django; see `fwbench apps`) or "
+                  "A framework of the app catalogue (see `fwbench apps`) or "
                   "module:callable")
       ->required();
   cmd->add_option("--frameworks", *frameworks_file,

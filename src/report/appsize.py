@@ -14,8 +14,11 @@ For every framework of the app catalogue (resolved by `fwbench apps --json`) it 
   app_stack       the same for every third-party distribution the reference app imports;
   import_time_ms  wall time to import the hello-world module and build its WSGI app, in a
                   fresh interpreter, median of --runs runs (the only non-deterministic field);
-  security_defaults  what a new project protects out of the box: Flask(__name__), or Django
-                  with the settings its `startproject` template writes; probed through WSGI.
+  security_defaults  what a new project protects out of the box: Flask(__name__), Django
+                  with the settings its `startproject` template writes, falcon.App(); probed
+                  through WSGI (NEW_PROJECTS: one probe per framework, the only per-framework
+                  code here; a framework without one gets security_defaults_error, which the
+                  report shows as missing evidence).
 
 Counting rules (the same for every framework):
   code line   a line holding a Python token that is not a comment or a docstring; for
@@ -55,7 +58,6 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-FRAMEWORK_DISTRIBUTIONS = {"flask": "Flask", "django": "Django"}
 SKIP_DIRS = {"__pycache__", "tests", "node_modules", ".pytest_cache"}
 SKIP_FILES = {"facts.json"}
 CODE_SUFFIXES = {".py", ".html", ".txt", ".cfg", ".ini", ".toml", ".json", ".jinja", ".j2"}
@@ -492,8 +494,33 @@ def django_new_project():
     return get_wsgi_application(), escaped, bool(settings.SESSION_COOKIE_HTTPONLY)
 
 
+def falcon_new_project():
+    """falcon.App() with one resource. Falcon has no template engine and no sessions: a new
+    project autoescapes nothing and sets no session cookie until it adds them."""
+    import falcon
+
+    class Index:
+        def on_get(self, req, resp):
+            resp.text = "ok"
+
+        def on_post(self, req, resp):
+            resp.text = "ok"
+
+    app = falcon.App()
+    app.add_route("/", Index())
+    return app, False, False
+
+
+# A new project of each framework: (WSGI app, templates autoescape, session cookie HttpOnly).
+NEW_PROJECTS = {"flask": flask_new_project, "django": django_new_project,
+                "falcon": falcon_new_project}
+
+
 def probe_security(framework):
-    app, escaped, httponly = {"flask": flask_new_project, "django": django_new_project}[framework]()
+    if framework not in NEW_PROJECTS:
+        raise SystemExit(f"appsize: no new-project probe for {framework}: add one to "
+                         "NEW_PROJECTS in src/report/appsize.py")
+    app, escaped, httponly = NEW_PROJECTS[framework]()
     _, headers, _ = wsgi_call(app, "GET", "/")
     checks = {label: name in headers for name, label in SECURITY_HEADERS.items()}
     post_status, _, _ = wsgi_call(app, "POST", "/", b"a=1")
@@ -502,7 +529,8 @@ def probe_security(framework):
     checks["Session cookie HttpOnly by default"] = httponly
     return {"checks": checks, "on": sum(checks.values()), "total": len(checks),
             "fraction": sum(checks.values()) / len(checks),
-            "how": "a new project (Flask(__name__); Django with its startproject settings) "
+            "how": "a new project (Flask(__name__); Django with its startproject settings; "
+                   "falcon.App()) "
                    "called through WSGI: GET / headers, POST / without a CSRF token"}
 
 
@@ -612,7 +640,8 @@ def measure(root, runs, fwbench):
         search = [Path(p) for p in entry["sys_path"]]
         local = local_module_names([p for p in search if p.is_dir()])
         is_third_party = make_is_third_party(local)
-        dist = FRAMEWORK_DISTRIBUTIONS.get(name, entry["version_module"])
+        # The distribution's own spelling of its name ("Flask", "Django", "falcon").
+        dist = metadata.distribution(entry["version_module"]).metadata["Name"]
         scaffold = SCAFFOLDS[name](app_dir) if name in SCAFFOLDS else {}
         ref = count_tree(app_files(app_dir), root, is_third_party, app_dir, scaffold)
         ref["path"] = os.path.relpath(app_dir, root)

@@ -1,5 +1,6 @@
 #include "report/html.h"
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -9,7 +10,7 @@ namespace fwbench::report {
 namespace {
 
 const char* kStyle = R"css(
-:root { --ink:#1d2330; --muted:#5b6475; --line:#dfe3ea; --bg:#f6f7f9; --flask:#0072B2; --django:#D55E00; }
+:root { --ink:#1d2330; --muted:#5b6475; --line:#dfe3ea; --bg:#f6f7f9; }
 * { box-sizing: border-box; }
 body { margin:0; font:15px/1.5 "DejaVu Sans", system-ui, sans-serif; color:var(--ink); background:var(--bg); }
 main { max-width:1180px; margin:0 auto; padding:28px 28px 60px; }
@@ -26,7 +27,6 @@ td.num, th.num { text-align:right; white-space:nowrap; font-variant-numeric:tabu
 tr:nth-child(even) td { background:#fafbfc; }
 .answer td { font-size:14.5px; }
 .win { font-weight:bold; }
-.fw-flask { color:var(--flask); } .fw-django { color:var(--django); }
 .score { font-size:20px; font-weight:bold; display:block; }
 .nodata { color:var(--muted); font-style:italic; }
 .evidence { margin:4px 0 0; padding-left:16px; color:#333b49; font-size:12.5px; }
@@ -48,6 +48,17 @@ code { background:#eef1f5; padding:1px 4px; border-radius:3px; font-size:13px; }
 )css";
 
 std::string FwClass(const std::string& fw) { return "fw-" + fw; }
+
+// One colour class per framework, in the results' order, from the Okabe-Ito palette in the order
+// src/report/charts.py (fw_color) gives the frameworks, so a name has one colour everywhere.
+std::string FrameworkStyle(const std::vector<std::string>& frameworks) {
+  static const char* const kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#E69F00",
+                                         "#56B4E9", "#CC79A7", "#F0E442", "#000000"};
+  std::string css;
+  for (size_t i = 0; i < frameworks.size(); ++i)
+    css += "." + FwClass(frameworks[i]) + " { color:" + kPalette[i % std::size(kPalette)] + "; }\n";
+  return css;
+}
 
 std::string Fw(const std::string& fw) {
   return "<span class=\"" + FwClass(fw) + "\">" + HtmlEscape(fw) + "</span>";
@@ -335,14 +346,19 @@ std::string RenderAnswerText(const std::vector<UseCaseResult>& use_cases) {
 }
 
 std::string RenderHtml(const PageInput& p) {
+  std::string names;  // "Flask vs Django": catalogue names, capitalised
+  for (size_t i = 0; i < p.results->frameworks.size(); ++i) {
+    std::string name = p.results->frameworks[i];
+    if (!name.empty())
+      name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    names += (i ? " vs " : "") + name;
+  }
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "
       "content=\"width=device-width, initial-scale=1\">\n"
-      "<title>fwbench report: Flask vs Django, measured</title>\n<style>" +
-      std::string(kStyle) + "</style></head>\n<body><main>\n";
-  std::string names;
-  for (size_t i = 0; i < p.results->frameworks.size(); ++i)
-    names += (i ? " vs " : "") + p.results->frameworks[i];
+      "<title>fwbench report: " +
+      HtmlEscape(names) + ", measured</title>\n<style>" + std::string(kStyle) +
+      FrameworkStyle(p.results->frameworks) + "</style></head>\n<body><main>\n";
   h += "<header><h1>fwbench report: " + HtmlEscape(names) +
        "</h1>\n<p>Measured on: " + HtmlEscape(DescribeMachine(p.results->machine)) + "</p>\n";
   if (p.results->machine.fixture)

@@ -22,7 +22,9 @@ struct ReportOptions {
   std::filesystem::path root;  // the repository (apps/, src/report/); SourceDir() by default
   bool charts = true;          // false: skip the matplotlib step (tests of the data path)
   // The framework every other one is compared with (ratios, effects, charts). Default: the
-  // last framework of the results' order (django for flask and django).
+  // last framework of the results' order, which is the suite's `frameworks` order; the suites
+  // list it last (django for ["flask", "django"] and ["flask", "falcon", "django"]), so every
+  // other framework has a comparison with it (results/SCHEMA.md, `comparisons`).
   std::optional<std::string> reference;
 };
 

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 
@@ -27,9 +28,8 @@ std::string CpuModel() {
 }  // namespace
 
 std::vector<std::string> RecordedPackages() {
-  return {"flask",       "django",    "werkzeug", "jinja2",   "sqlalchemy", "flask-sqlalchemy",
-          "flask-login", "flask-wtf", "psycopg",  "gunicorn", "uwsgi",      "waitress",
-          "granian"};
+  return {"werkzeug", "jinja2",   "sqlalchemy", "flask-sqlalchemy", "flask-login", "flask-wtf",
+          "psycopg",  "gunicorn", "uwsgi",      "waitress",         "granian"};
 }
 
 std::string PythonBuildScript() {
@@ -81,7 +81,7 @@ nlohmann::json EmbeddedPython() {
   return {{"libpython", FWBENCH_EMBED_LIBPYTHON}, {"version", FWBENCH_EMBED_PYTHON_VERSION}};
 }
 
-nlohmann::json CollectMetadata() {
+nlohmann::json CollectMetadata(const std::vector<std::string>& frameworks) {
   utsname uts{};
   ::uname(&uts);
   nlohmann::json meta = {{"cpu_model", CpuModel()},
@@ -102,7 +102,10 @@ nlohmann::json CollectMetadata() {
                        "sys.executable, 'build': python_build(),"
                        " 'versions': {d: v(d) for d in sys.argv[1:]}}))\n";
   std::vector<std::string> argv = {VenvPython().string(), "-c", script};
-  for (const auto& p : RecordedPackages()) argv.push_back(p);
+  std::vector<std::string> packages = frameworks;
+  for (const auto& p : RecordedPackages()) packages.push_back(p);
+  for (const auto& p : packages)
+    if (!p.empty() && std::find(argv.begin() + 3, argv.end(), p) == argv.end()) argv.push_back(p);
   ProcessResult output;
   try {
     output = RunProcess(argv);

@@ -6,15 +6,18 @@
 
 namespace fwbench::suite {
 
-// The Python distributions whose versions every results file records.
+// The Python distributions whose versions every results file records besides the frameworks':
+// the apps' shared stack and the servers. The frameworks come from the app catalogue (each
+// entry's version_module), so a framework added there is recorded without a change here.
 std::vector<std::string> RecordedPackages();
 
 // {"cpu_model", "cores", "kernel", "python", "python_executable", "venv", "python_build",
 // "embedded_python", "versions": {dist: version or null}, "fwbench": {"version", "commit"}}.
 // Versions and the build come from the venv's interpreter (importlib.metadata, sysconfig and
 // its own /proc/self/maps); a package that is not installed is null; "python_build" is null
-// when the interpreter could not be run. Never throws.
-nlohmann::json CollectMetadata();
+// when the interpreter could not be run. `frameworks`: the catalogue's version modules, recorded
+// first (in that order), then RecordedPackages(), repeats dropped. Never throws.
+nlohmann::json CollectMetadata(const std::vector<std::string>& frameworks = {});
 
 // The Python program (for `python -c`) that prints the interpreter's build as JSON:
 // {"version", "executable", "realpath", "base_executable", "compiler", "libpython": [loaded

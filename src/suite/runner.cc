@@ -104,7 +104,10 @@ json ProxyVersion(const launch::ProxyTemplate& proxy) {
 }
 
 json BuildMeta(RunContext& ctx, const ResultsFile& results) {
-  json meta = CollectMetadata();
+  std::vector<std::string> version_modules;  // every catalogue framework, not only the suite's
+  for (const auto& [name, entry] : ctx.frameworks.apps)
+    version_modules.push_back(entry.version_module);
+  json meta = CollectMetadata(version_modules);
   json servers = json::object(), frameworks = json::object();
   for (const auto& name : ctx.suite.servers) servers[name] = ctx.catalog.servers[name].source;
   for (const auto& name : ctx.suite.frameworks) frameworks[name] = ctx.frameworks.Find(name).source;

@@ -19,6 +19,9 @@ STANDARD_ONLY = {
     "flask": ["flask_login", "flask_wtf", "wtforms"],
     "django": ["django.contrib.admin", "django.contrib.sessions", "django.contrib.messages",
                "django.contrib.auth.middleware"],
+    # Falcon ships no sessions, auth or CSRF: its standard profile is the security-headers
+    # middleware (apps/README.md, Profiles), a module of the app's own.
+    "falcon": ["benchfalcon.standard"],
 }
 
 

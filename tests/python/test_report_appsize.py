@@ -1,8 +1,13 @@
 """The counting rules of src/report/appsize.py on small inputs with known answers."""
 import ast
 import importlib.util
+import json
 import sys
 from pathlib import Path
+
+import pytest
+
+from conftest import FRAMEWORKS
 
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("appsize", ROOT / "src/report/appsize.py")
@@ -56,10 +61,31 @@ def test_template_concepts():
 
 
 def test_hello_worlds_answer_through_wsgi():
-    for name in ("flask",):  # django's settings.configure is once per process: see the tool
+    for name in ("flask", "falcon"):  # django's settings.configure is once per process
         module = appsize.load_module(ROOT / "src/report/hello" / f"{name}_hello.py")
         status, _, body = appsize.wsgi_call(module.app)
         assert (status, body) == (200, b"Hello, World!")
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_every_framework_has_its_report_evidence(framework):
+    """What the report needs per framework beyond the catalogue: a facts file, a hello-world
+    and a new-project security probe. Without them whole matrix measures lose their data, so
+    a framework of the catalogue that lacks one fails here instead."""
+    facts = ROOT / "apps" / framework / "facts.json"
+    assert facts.is_file(), f"{framework}: no {facts.relative_to(ROOT)}"
+    assert json.loads(facts.read_text())["framework"] == framework
+    hello = ROOT / "src/report/hello" / f"{framework}_hello.py"
+    assert hello.is_file(), f"{framework}: no {hello.relative_to(ROOT)}"
+    assert framework in appsize.NEW_PROJECTS, f"{framework}: no NEW_PROJECTS probe in appsize.py"
+
+
+def test_falcon_new_project_protects_nothing_by_default():
+    """falcon.App() sends no security header, takes a POST without a token, and has no
+    template engine or session of its own."""
+    checks = appsize.probe_security("falcon")["checks"]
+    assert set(checks) == set(appsize.probe_security("flask")["checks"])
+    assert not any(checks.values()), checks
 
 
 def test_dependency_closure_of_flask():

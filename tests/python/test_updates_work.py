@@ -1,7 +1,7 @@
 """/updates writes every drawn row, also one whose new randomNumber equals its old one, and
 reads nothing back after writing. Each app runs in a fresh interpreter on a seeded SQLite file
 with the random draws fixed: ids 1..N, each "new" number equal to the row's seeded one. The
-statements are recorded with each ORM's own hook (SQLAlchemy's after_cursor_execute event,
+statements are recorded with each ORM's own hook (SQLAlchemy's after_cursor_execute event on every Engine,
 Django's connection.execute_wrapper) in the test only; fwbench verify counts the same thing
 on PostgreSQL with pg_stat_statements, where no draw can be forced."""
 
@@ -30,16 +30,14 @@ params.random_number = lambda: next(draws)
 module, attr = spec.split(":", 1)
 app = getattr(importlib.import_module(module), attr)
 statements = []                               # [kind, rows written or None]
-if module == "wsgi":
-    from benchapp.extensions import db
+if "sqlalchemy.engine" in sys.modules:         # an app on SQLAlchemy (Flask, Falcon)
     from sqlalchemy import event
-    with app.app_context():
-        engine = db.engine
-    @event.listens_for(engine, "after_cursor_execute")
+    from sqlalchemy.engine import Engine
+    @event.listens_for(Engine, "after_cursor_execute")  # every engine the app made
     def record(conn, cursor, statement, parameters, context, executemany):
         kind = statement.split(None, 1)[0].lower()
         statements.append([kind, cursor.rowcount if kind == "update" else None])
-else:
+else:                                         # Django's ORM
     from django.db import connection
     def record(execute, sql, params, many, context):
         result = execute(sql, params, many, context)

@@ -53,3 +53,13 @@ def parse_database_url(url: str) -> dict:
         f"DATABASE_URL={url!r} is not supported; use sqlite:////abs/path.db or "
         "postgresql://user@127.0.0.1:PORT/dbname"
     )
+
+
+def sqlalchemy_database(url: str) -> tuple:
+    """(SQLAlchemy URL, create_engine options) for a fwbench DATABASE_URL, the same for every app
+    on SQLAlchemy (Flask-SQLAlchemy, Falcon): SQLite with a 30 s busy timeout; PostgreSQL through
+    psycopg 3 (SQLAlchemy's plain "postgresql://" means psycopg2, which fwbench does not pin)."""
+    db = parse_database_url(url)
+    if db["backend"] == "sqlite":
+        return f"sqlite:///{db['path']}", {"connect_args": {"timeout": 30}}
+    return "postgresql+psycopg://" + url.split("://", 1)[1], {}

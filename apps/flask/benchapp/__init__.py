@@ -13,7 +13,7 @@ def create_app(profile=None, database_url=None) -> Flask:
     app.config.from_object("benchapp.settings.Base")
     app.config["FWBENCH_PROFILE"] = profile or config.profile()
     app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"] = (
-        _sqlalchemy_database(database_url or config.database_url())
+        config.sqlalchemy_database(database_url or config.database_url())
     )
     db.init_app(app)
     if app.config["FWBENCH_PROFILE"] == "standard":
@@ -30,11 +30,3 @@ def create_app(profile=None, database_url=None) -> Flask:
     app.register_blueprint(catalog)  # registers /r/<int:group>/items/<slug> last
     return app
 
-
-def _sqlalchemy_database(url: str) -> tuple:
-    """(SQLAlchemy URL, engine options) for a fwbench DATABASE_URL."""
-    db_config = config.parse_database_url(url)
-    if db_config["backend"] == "sqlite":
-        return f"sqlite:///{db_config['path']}", {"connect_args": {"timeout": 30}}
-    # SQLAlchemy's plain "postgresql://" means psycopg2; fwbench pins psycopg 3.
-    return "postgresql+psycopg://" + url.split("://", 1)[1], {}

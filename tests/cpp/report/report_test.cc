@@ -742,3 +742,105 @@ TEST(Compare, RegressionNeedsTheWholeIntervalBeyondTheThreshold) {
 
 }  // namespace
 }  // namespace fwbench::report
+
+namespace fwbench::report {
+namespace {
+
+// fixture-v2-a with a third framework, falcon, measured exactly like flask and listed as the
+// suites list it, the reference last: cells of flask, falcon, django; comparisons
+// flask~django (as before), falcon~django and flask~falcon.
+nlohmann::json WithFalcon(const nlohmann::json& two) {
+  nlohmann::json doc = two;
+  const std::string flask = "flask/";
+  auto as_falcon = [&](const std::string& id) { return "falcon/" + id.substr(flask.size()); };
+  nlohmann::json cells = nlohmann::json::array({doc["cells"][0]});
+  for (nlohmann::json cell : doc["cells"]) {
+    if (cell["framework"] != "flask") continue;
+    cell["id"] = as_falcon(cell["id"]);
+    cell["framework"] = "falcon";
+    cells.push_back(cell);
+  }
+  for (size_t i = 1; i < doc["cells"].size(); ++i) cells.push_back(doc["cells"][i]);
+  doc["cells"] = cells;
+  nlohmann::json comparisons = nlohmann::json::array();
+  const std::string pair = "flask~django";
+  for (const auto& c : doc["comparisons"]) {
+    comparisons.push_back(c);
+    const std::string tail = c["id"].get<std::string>().substr(pair.size());
+    nlohmann::json f = c;  // falcon~django: falcon measured as flask was
+    f["id"] = "falcon~django" + tail;
+    f["a"] = as_falcon(c["a"]);
+    f["framework_a"] = "falcon";
+    comparisons.push_back(f);
+    nlohmann::json g = c;  // flask~falcon
+    g["id"] = "flask~falcon" + tail;
+    g["b"] = as_falcon(c["a"]);
+    g["framework_b"] = "falcon";
+    comparisons.push_back(g);
+  }
+  doc["comparisons"] = comparisons;
+  doc["meta"]["suite"]["frameworks"] = {"flask", "falcon", "django"};
+  return doc;
+}
+
+TEST(Report, ThreeFrameworksAreScoredAgainstTheLastOne) {
+  TempDir dir;
+  const nlohmann::json two = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  WriteJsonAtomic(dir.path() / "results.json", WithFalcon(two));
+  nlohmann::json appsize = ReadJsonFile(kFixtures / "appsize-fixture.json");
+  appsize["frameworks"]["falcon"] = appsize["frameworks"]["flask"];
+  WriteJsonAtomic(dir.path() / "appsize.json", appsize);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.results = {dir.path() / "results.json"};
+  o.appsize = dir.path() / "appsize.json";
+  o.charts = false;
+  GenerateReport(o);
+
+  const nlohmann::json doc = ReadJsonFile(dir.path() / "out/report.json");
+  EXPECT_EQ(doc["frameworks"], nlohmann::json({"flask", "falcon", "django"}));
+  EXPECT_EQ(doc["reference"], "django");
+  for (const auto& uc : doc["use_cases"]) {
+    double total = 0;
+    for (const auto& [fw, p] : uc["p_win"].items()) total += p.get<double>();
+    EXPECT_NEAR(total, 1, 1e-9) << uc["id"];
+    ASSERT_TRUE(uc["scores"].contains("falcon")) << uc;
+    // falcon's evidence is flask's (cells, comparisons with django, app size); its facts are its
+    // own (apps/falcon/facts.json), so only the structure and community criteria may differ.
+    EXPECT_EQ(uc["scores"]["django"], 0);
+  }
+  size_t ratios = 0;
+  for (const auto& t : doc["tables"]) ratios += t["ratios"].size();
+  EXPECT_EQ(ratios, 90u);  // every comparison of the three pairs, each in its route's table
+  const std::string md = Read(dir.path() / "out/tables.md");
+  EXPECT_NE(md.find("| gunicorn-sync · minimal · sqlite | falcon/django | c64 |"),
+            std::string::npos);
+  EXPECT_NE(md.find("| gunicorn-sync · minimal · sqlite | flask/falcon | c64 |"),
+            std::string::npos);
+  EXPECT_NE(md.find("| criterion | flask | falcon | django |"), std::string::npos) << md;
+  const std::string html = Read(dir.path() / "out/report.html");
+  EXPECT_NE(html.find("<title>fwbench report: flask vs falcon vs django, measured</title>"),
+            std::string::npos);
+  // Colours follow the results' order (the palette charts.py uses), one class per framework.
+  EXPECT_NE(html.find(".fw-flask { color:#0072B2; }"), std::string::npos);
+  EXPECT_NE(html.find(".fw-falcon { color:#D55E00; }"), std::string::npos);
+  EXPECT_NE(html.find(".fw-django { color:#009E73; }"), std::string::npos);
+}
+
+// compare matches cells by id: a third framework in B only is "only in B", and the cells both
+// files have compare as before.
+TEST(Compare, AThirdFrameworkInOneFileIsOnlyInThatFile) {
+  const nlohmann::json two = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  const ResultsSet a = ParseResults(two, "two.json");
+  const ResultsSet b = ParseResults(WithFalcon(two), "three.json");
+  const CompareOutcome out = Compare(a, b, CompareOptions{});
+  size_t flask_cells = 0;
+  for (const Cell& c : a.cells) flask_cells += c.framework == "flask";
+  EXPECT_EQ(out.only_in_b.size(), flask_cells);
+  for (const auto& id : out.only_in_b) EXPECT_EQ(id.rfind("falcon/", 0), 0u) << id;
+  EXPECT_TRUE(out.only_in_a.empty());
+  EXPECT_EQ(out.regressions, 0);
+  EXPECT_TRUE(Compare(b, a, CompareOptions{}).only_in_a.size() == flask_cells);
+}
+
+}  // namespace
+}  // namespace fwbench::report

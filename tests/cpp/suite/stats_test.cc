@@ -163,5 +163,29 @@ TEST(Stats, ComparisonsCarryTheRegistrysComparisonMetrics) {
   }
 }
 
+// Three frameworks listed with the reference last: every pair, a before b in the suite's order,
+// so each framework has a comparison with the last one and flask~django keeps its id.
+TEST(Stats, ThreeFrameworksGiveEveryPairInSuiteOrder) {
+  auto cell = [](const std::string& fw, double value) {
+    return nlohmann::json{{"id", fw + "/minimal/g"},
+                          {"framework", fw},
+                          {"profile", "minimal"},
+                          {"group", "g"},
+                          {"model", "closed"},
+                          {"repetitions", {RegistryRep(1, value), RegistryRep(2, value * 1.1)}}};
+  };
+  const nlohmann::json cells = {cell("django", 4), cell("falcon", 2), cell("flask", 1)};
+  const nlohmann::json c = BuildComparisons(cells, {"flask", "falcon", "django"}, Paired{});
+  std::vector<std::string> ids;
+  for (const auto& comparison : c) ids.push_back(comparison["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"flask~falcon/minimal/g", "flask~django/minimal/g",
+                                           "falcon~django/minimal/g"}));
+  EXPECT_EQ(c[1]["a"], "flask/minimal/g");
+  EXPECT_EQ(c[1]["b"], "django/minimal/g");
+  EXPECT_DOUBLE_EQ(c[2]["metrics"]["rps"]["ratio"].get<double>(), 0.5);  // falcon/django
+  // A framework the suite does not list is in no comparison.
+  EXPECT_EQ(BuildComparisons(cells, {"flask", "django"}, Paired{}).size(), 1u);
+}
+
 }  // namespace
 }  // namespace fwbench::suite
