@@ -107,4 +107,13 @@ py::object LoadWsgiApp(const AppSpec& spec, const AppSettings& settings) {
   }
 }
 
+std::string PackageVersion(const std::string& module) {
+  if (module.empty()) return "";
+  try {
+    return py::module_::import("importlib.metadata").attr("version")(module).cast<std::string>();
+  } catch (py::error_already_set&) {
+    return "";
+  }
+}
+
 }  // namespace fwbench::embed

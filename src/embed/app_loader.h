@@ -39,4 +39,7 @@ std::vector<std::string> KnownFrameworks();
 // carrying the Python traceback when the import fails or the attribute is not callable.
 pybind11::object LoadWsgiApp(const AppSpec& spec, const AppSettings& settings);
 
+// The installed version of the distribution `module` ("flask" -> "3.1.3"); "" when unknown.
+std::string PackageVersion(const std::string& module);
+
 }  // namespace fwbench::embed

@@ -1,0 +1,205 @@
+#include "embed/layers_callgrind.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/paths.h"
+#include "common/run_process.h"
+#include "embed/app_loader.h"
+#include "embed/callgrind_dumps.h"
+#include "embed/contract_cases.h"
+#include "embed/layer_stack.h"
+
+namespace fs = std::filesystem;
+
+namespace fwbench::embed {
+namespace {
+
+constexpr const char* kWhere = "fwbench inproc --layers";
+
+// The first executable `name` on $PATH, or "" when there is none.
+std::string FindOnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    if (dir.empty()) continue;
+    fs::path candidate = fs::path(dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return "";
+}
+
+std::string FindValgrind() {
+  if (!CallgrindClientRequestsBuilt()) {
+    throw Error("this fwbench was built without <valgrind/callgrind.h>", kWhere,
+                "install the Debian package valgrind (apt-get install valgrind; scripts/setup "
+                "does) and rebuild");
+  }
+  std::string valgrind = FindOnPath("valgrind");
+  if (valgrind.empty()) {
+    throw Error("callgrind is missing: no valgrind on PATH", kWhere,
+                "install the Debian package valgrind (apt-get install valgrind; scripts/setup "
+                "does)");
+  }
+  return valgrind;
+}
+
+// A temporary folder, removed with everything in it at the end of its scope; or `keep`, made
+// if missing and kept.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& keep) : keep_(!keep.empty()) {
+    if (keep_) {
+      path_ = fs::absolute(keep);
+      std::error_code error;
+      fs::create_directories(path_, error);
+      if (error) throw Error("cannot create " + path_.string() + ": " + error.message(), "--callgrind-dir");
+      return;
+    }
+    std::string pattern = (fs::temp_directory_path() / "fwbench-layers-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) {
+      throw Error("cannot create a temporary folder", pattern, "check that /tmp is writable");
+    }
+    path_ = pattern;
+  }
+  ~TempDir() {
+    if (keep_) return;
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  bool keep_;
+  fs::path path_;
+};
+
+std::vector<std::string> WorkerArgs(const LayersOptions& options, const fs::path& json) {
+  std::vector<std::string> args = {fs::read_symlink("/proc/self/exe").string(), "inproc",
+                                   "--layers-worker"};
+  for (const auto& framework : options.frameworks) args.insert(args.end(), {"--framework", framework});
+  for (const auto& profile : options.profiles) args.insert(args.end(), {"--profile", profile});
+  if (!options.route.empty()) args.insert(args.end(), {"--route", options.route});
+  for (const auto& dir : options.python_path) {
+    args.insert(args.end(), {"--pythonpath", fs::absolute(dir).string()});
+  }
+  args.insert(args.end(), {"--iterations", std::to_string(options.iterations), "--warmup",
+                           std::to_string(options.warmup), "--json", json.string()});
+  if (!options.database_url.empty()) {
+    args.insert(args.end(), {"--database-url", options.database_url});
+  }
+  return args;
+}
+
+std::string Tail(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  for (size_t n = 0; n <= lines && pos != std::string::npos && pos > 0; ++n) {
+    pos = text.rfind('\n', pos - 1);
+  }
+  return pos == std::string::npos ? text : text.substr(pos + 1);
+}
+
+int64_t PerRequest(uint64_t instructions, int calls) {
+  return std::llround(static_cast<double>(instructions) / calls);
+}
+
+}  // namespace
+
+nlohmann::json BuildLayersDocument(const LayersOptions& options, const nlohmann::json& worker,
+                                   const std::map<std::string, uint64_t>& dumps,
+                                   const std::string& valgrind_version) {
+  nlohmann::json doc = {
+      {"schema", "fwbench.layers/1"},
+      {"tool", {{"name", "fwbench"}, {"version", Version()}, {"commit", GitCommit()}}},
+      {"config",
+       {{"iterations", options.iterations},
+        {"warmup", options.warmup},
+        {"database_url", options.database_url},
+        {"python_hash_seed", options.hash_seed},
+        {"random_seed", options.random_seed},
+        {"unit", "callgrind Ir (instructions executed) per request"},
+        {"valgrind", valgrind_version}}},
+      {"python", worker.value("python", "")},
+      {"versions", worker.value("versions", nlohmann::json::object())},
+      {"layer_names", LayerNames()},
+      {"results", nlohmann::json::array()}};
+  for (const auto& in : worker.at("results")) {
+    std::string framework = in.at("framework"), profile = in.at("profile"),
+                route = in.at("route");
+    auto ir = [&](const std::string& what) {
+      std::string label = LayerDumpLabel(framework, profile, route, what);
+      auto it = dumps.find(label);
+      if (it == dumps.end()) {
+        throw Error("no callgrind dump for batch '" + label + "'", kWhere,
+                    "the worker stopped early or was not run under callgrind; rerun");
+      }
+      return it->second;
+    };
+    nlohmann::json row = in;
+    uint64_t plain = ir("plain"), all = ir("all"), sum = 0;
+    nlohmann::json layers = nlohmann::json::object();
+    for (const std::string& name : LayerNames()) {
+      uint64_t layer = ir(name);
+      sum += layer;
+      layers[name] = {{"instructions", PerRequest(layer, options.iterations)}, {"ns", nullptr}};
+    }
+    row["total_instructions"] = PerRequest(plain, options.iterations);
+    row["total_ns"] = nullptr;
+    row["instrumented_instructions"] = PerRequest(all, options.iterations);
+    row["layer_sum_instructions"] = PerRequest(sum, options.iterations);
+    row["hook_overhead"] = plain ? static_cast<double>(sum) / plain - 1 : 0.0;
+    row["attribution_gap"] = all ? static_cast<double>(sum) / all - 1 : 0.0;
+    row["layers"] = layers;
+    doc["results"].push_back(row);
+  }
+  return doc;
+}
+
+nlohmann::json RunLayers(const LayersOptions& options) {
+  for (const auto& framework : options.frameworks) ResolveAppSpec(framework, options.python_path);
+  size_t routes = RepresentativeCases(ReadContract(), options.route).size();
+  std::string valgrind = FindValgrind();
+  TempDir work(options.callgrind_dir);
+  fs::path worker_json = work.path() / "worker.json";
+  std::vector<std::string> argv = {valgrind,
+                                   "--tool=callgrind",
+                                   "--instr-atstart=no",
+                                   "--collect-atstart=no",
+                                   "--dump-line=no",
+                                   "--callgrind-out-file=" +
+                                       (work.path() / "callgrind.out.%p").string()};
+  for (auto& arg : WorkerArgs(options, worker_json)) argv.push_back(std::move(arg));
+  std::fprintf(stderr,
+               "layers: %zu framework(s) x %zu profile(s) x %zu route(s) under callgrind, "
+               "%d batches of %d calls per route (this takes minutes)\n",
+               options.frameworks.size(), options.profiles.size(), routes, kLayerCount + 2,
+               options.iterations);
+  ProcessResult run = RunProcess(argv);
+  if (run.exit_code != 0 || !fs::exists(worker_json)) {
+    throw Error("the layers worker under callgrind failed (exit " +
+                    std::to_string(run.exit_code) + "):\n" + Tail(run.err, 30),
+                kWhere, "fix the error above; the worker runs `fwbench inproc --layers-worker`");
+  }
+  std::string version = RunProcess({valgrind, "--version"}).out;
+  while (!version.empty() && version.back() == '\n') version.pop_back();
+  return BuildLayersDocument(options, ReadJsonFile(worker_json),
+                             ReadCallgrindDumps(work.path(), kLayerDumpPrefix), version);
+}
+
+bool AllLayerRowsOk(const nlohmann::json& doc) {
+  for (const auto& row : doc.at("results")) {
+    if (!row.value("ok", false) || row.value("unbalanced", 0) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace fwbench::embed
