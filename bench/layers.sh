@@ -4,7 +4,7 @@
 # profiles: `fwbench inproc --layers` under callgrind on a fresh seeded SQLite file. Writes
 # results/layers.json (fwbench.layers/1) and results/layers.md (bench/layers/render.py).
 # Method and the boundaries per framework: bench/layers/README.md.
-#   FRAMEWORKS="flask django" PROFILES="minimal standard" ROUTES="" N=20 WARMUP=100 \
+#   FRAMEWORKS="flask django" PROFILES="minimal standard" ROUTES="" N=20 WARMUP=100 JOBS=1 \
 #     bench/layers.sh            # ROUTES empty: every contract route
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +15,7 @@ PROFILES="${PROFILES:-minimal standard}"
 ROUTES="${ROUTES:-}"
 N="${N:-20}"
 WARMUP="${WARMUP:-100}"
+JOBS="${JOBS:-1}"
 OUT="${OUT:-$ROOT/results}"
 COMMAND="FRAMEWORKS=\"$FRAMEWORKS\" PROFILES=\"$PROFILES\" ROUTES=\"$ROUTES\" N=$N WARMUP=$WARMUP bench/layers.sh"
 command -v valgrind >/dev/null \
@@ -22,21 +23,32 @@ command -v valgrind >/dev/null \
 [ -x "$FWBENCH" ] || { echo "error: $FWBENCH not built (see README: cmake + ninja)" >&2; exit 1; }
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-DB_URL="sqlite:///$WORK/fwbench.db"
-"$VPY" "$ROOT/apps/dbtool.py" init --url "$DB_URL" >/dev/null
-
-args=()
-for fw in $FRAMEWORKS; do args+=(--framework "$fw"); done
-for profile in $PROFILES; do args+=(--profile "$profile"); done
-routes=(${ROUTES:-""})
+# One fwbench run per framework x profile, JOBS of them side by side (instruction counts do
+# not depend on it), merged in a fixed order.
 mkdir -p "$OUT"
 : >"$WORK/parts"
-for route in "${routes[@]}"; do
-  part="$WORK/layers-${route:-all}.json"
-  "$FWBENCH" inproc --layers "${args[@]}" ${route:+--route "$route"} --iterations "$N" \
-    --warmup "$WARMUP" --database-url "$DB_URL" --json "$part" >&2
-  echo "$part" >>"$WORK/parts"
+pids=()
+# cell FW PROFILE ROUTE: one part file (ROUTE "all": every contract route), on its own fresh
+# SQLite file so that side-by-side cells never wait on each other's locks.
+cell() {
+  local part="$WORK/layers-$1-$2-$3.json" db="sqlite:///$WORK/$1-$2-$3.db" route=()
+  [ "$3" = all ] || route=(--route "$3")
+  "$VPY" "$ROOT/apps/dbtool.py" init --url "$db" >/dev/null
+  "$FWBENCH" inproc --layers --framework "$1" --profile "$2" "${route[@]}" \
+    --iterations "$N" --warmup "$WARMUP" --database-url "$db" --json "$part" \
+    >"$part.log" 2>&1 || { cat "$part.log" >&2; exit 1; }
+}
+for fw in $FRAMEWORKS; do
+  for profile in $PROFILES; do
+    for route in ${ROUTES:-all}; do
+      while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 1; done
+      cell "$fw" "$profile" "$route" &
+      pids+=($!)
+      echo "$WORK/layers-$fw-$profile-$route.json" >>"$WORK/parts"
+    done
+  done
 done
+for pid in "${pids[@]}"; do wait "$pid" || { echo "error: a layers run failed (above)" >&2; exit 1; }; done
 # One document: the parts' rows in order; the database URL is the temporary file's, so it is
 # written as the kind of database only (the file is gone and its path differs per run).
 "$VPY" - "$WORK/parts" "$OUT/layers.json" "$COMMAND" <<'PY'
@@ -46,6 +58,7 @@ docs = [json.load(open(p)) for p in open(parts).read().split()]
 doc = docs[0]
 for other in docs[1:]:
     doc["results"] += other["results"]
+    doc["versions"].update(other["versions"])
 doc["config"]["database_url"] = "sqlite (a fresh file seeded by apps/dbtool.py init)"
 doc["command"] = command
 fd, tmp = tempfile.mkstemp(dir=os.path.dirname(out))

@@ -6,6 +6,7 @@
 //   all         the app with apps/common/fwbench_layers installed, every layer collected;
 //   <layer>     the same, collecting only while that layer is on top of the stack.
 // Every batch replays the same `iterations` calls after random.seed(seed) and gc.collect().
+// Before the first batch every route is called `warmup` times, and again before its batches.
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>

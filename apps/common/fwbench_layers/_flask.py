@@ -7,7 +7,6 @@ import sqlalchemy.engine.cursor
 import sqlalchemy.engine.result
 import sqlalchemy.orm.scoping
 import werkzeug.wrappers.response
-from sqlalchemy import event
 
 from . import enterer, leaver, mark, mark_attr
 
@@ -49,17 +48,17 @@ def _install_sqlalchemy(app):
         for name in names:
             if name in cls.__dict__:
                 mark_attr(cls, name, "orm")
-    # db: the DB-API execute, between SQLAlchemy's before/after_cursor_execute events (an
-    # error ends the layer in handle_error), fetching rows from the DB-API cursor, and the
-    # DB-API commit/rollback (the pool's reset-on-return too).
+    # db: the DB-API execute, which the dialect's do_execute* methods call (right where
+    # SQLAlchemy's before_cursor_execute / after_cursor_execute events fire: listening to those
+    # made every request cost about 12% more, since an engine with listeners joins its event
+    # dispatcher into each new Connection; bench/layers/README.md), fetching rows from the
+    # DB-API cursor, and the DB-API commit/rollback (the pool's reset-on-return too).
     with app.app_context():
         engines = list(ext.engines.values())
     for engine in engines:
-        event.listen(engine, "before_cursor_execute", enterer("db"))
-        event.listen(engine, "after_cursor_execute", leaver("db"))
-        event.listen(engine, "handle_error", leaver("db"))
         dialect = engine.dialect
-        for name in ("do_commit", "do_rollback"):
+        for name in ("do_execute", "do_executemany", "do_execute_no_params", "do_commit",
+                     "do_rollback"):
             setattr(dialect, name, mark(getattr(dialect, name), "db"))
     for cls in (sqlalchemy.engine.cursor.CursorFetchStrategy,
                 sqlalchemy.engine.cursor.BufferedRowCursorFetchStrategy,
