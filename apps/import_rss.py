@@ -4,7 +4,7 @@
   import_rss.py [--repeat N] [--apps DIR] TARGET...
 
 TARGET is FRAMEWORK:PROFILE (the app of apps/frameworks.json, built the way a WSGI server
-imports it: cwd, sys.path and env from its entry, FWBENCH_PROFILE=PROFILE, DATABASE_URL a
+imports it: cwd, sys.path (the launch rule of apps/README.md) and env from its entry, FWBENCH_PROFILE=PROFILE, DATABASE_URL a
 SQLite file that need not exist, since neither app connects at import) or module:A,B (just
 `import A, B`), or "bare" (the interpreter alone). Each target is measured N times (default 5)
 in a new `python -c` process, after one unmeasured run that compiles the bytecode; prints
@@ -53,8 +53,21 @@ def command_for(target: str, apps: Path, db_url: str) -> tuple:
     entry = entries[framework]
     root = apps.parent
     env.update(entry.get("env", {}), FWBENCH_PROFILE=profile, DATABASE_URL=db_url)
-    paths = [str(root / p) for p in entry["pythonpath"]]
-    return [sys.executable, "-c", PROBE, entry["wsgi"], *paths], root / entry["dir"], env
+    return [sys.executable, "-c", PROBE, entry["wsgi"], *sys_path(entry, root)], \
+        root / entry["dir"], env
+
+
+def sys_path(entry: dict, root: Path) -> list:
+    """The launch rule (apps/README.md): dir, then pythonpath in order, repeats dropped.
+    This tool parses frameworks.json itself, unlike the others (`fwbench apps --json`), because
+    --apps may name an older commit's copy whose paths resolve against that copy, not this
+    build's root; tests/python/test_app_catalog.py checks it agrees with the binary."""
+    paths = []
+    for p in [entry["dir"], *entry.get("pythonpath", [])]:
+        resolved = os.path.normpath(root / p)
+        if resolved not in paths:
+            paths.append(resolved)
+    return paths
 
 
 def measure(target: str, repeat: int, apps: Path, db_url: str) -> list:

@@ -19,6 +19,7 @@
 #include "embed/contract_cases.h"
 #include "embed/inproc_timer.h"
 #include "embed/python_host.h"
+#include "launch/app_catalog.h"
 
 namespace embed = fwbench::embed;
 
@@ -26,7 +27,7 @@ namespace {
 
 struct Flags {
   std::string app = "flask";
-  std::string profile = "minimal";
+  std::string profile = fwbench::launch::kDefaultProfile;
   std::string route;
   int batch = 64;
 };
@@ -100,10 +101,14 @@ int main(int argc, char** argv) {
   Flags flags = ParseFlags(argc, argv);
   benchmark::Initialize(&argc, argv);
   try {
-    embed::AppSpec spec = embed::ResolveAppSpec(flags.app);
-    if (!spec.dir.empty()) std::filesystem::current_path(spec.dir);
+    const fwbench::launch::AppEntry entry =
+        flags.app.find(':') != std::string::npos
+            ? fwbench::launch::TargetEntry(flags.app, {}, "embed_bench --app")
+            : fwbench::launch::LoadAppCatalog(fwbench::launch::DefaultCatalogFile())
+                  .Find(flags.app);
+    if (!entry.dir.empty()) std::filesystem::current_path(entry.dir);
     embed::PythonHost host(fwbench::VenvPython());
-    pybind11::object app = embed::LoadWsgiApp(spec, {flags.profile, ""});
+    pybind11::object app = embed::LoadWsgiApp(entry, {flags.profile, ""});
     embed::WsgiBridge bridge(app, {"127.0.0.1", 80, false, "fwbench-bench"},
                              embed::StderrSink("[app] "));
     embed::InprocTimer timer(app, bridge);

@@ -13,6 +13,7 @@ Usage: reproducibility.py RUN1 RUN2 --command CMD [--ran CMD]... [--out-dir DIR]
 import argparse
 import datetime
 import json
+import math
 import os
 import statistics
 import sys
@@ -124,6 +125,39 @@ def evaluate(suite, summary):
     return out
 
 
+def host_speed(doc):
+    """The host probe over a run: geometric mean of every repetition's before/after probe in
+    absolute units (million loop iterations/s: `reference` times the relative speed), the
+    number of probes, and the share of repetitions the gate called disturbed. None without
+    probes (a run with host_check off)."""
+    logs, disturbed, reps = [], 0, 0
+    for cell in doc.get("cells") or []:
+        for rep in cell.get("repetitions") or []:
+            host = rep.get("host") if isinstance(rep, dict) else None
+            if not isinstance(host, dict) or not host.get("reference"):
+                continue
+            reps += 1
+            disturbed += bool(host.get("disturbed"))
+            for key in ("speed_before", "speed_after"):
+                if isinstance(host.get(key), (int, float)) and host[key] > 0:
+                    logs.append(math.log(host[key] * host["reference"]))
+    if not logs:
+        return None
+    return {"mean_mips": math.exp(statistics.fmean(logs)), "probes": len(logs),
+            "share_disturbed": disturbed / reps}
+
+
+def shift_by_route(rows):
+    """Per route: the geometric mean of run 2's ratio over run 1's, in % (signed). A shift
+    shared by every server on a route is a change between the runs, not noise of one cell."""
+    by_route = {}
+    for r in rows:
+        route = r["id"].split("/")[-2]
+        by_route.setdefault(route, []).append(math.log(r["run2"]["ratio"] / r["run1"]["ratio"]))
+    return {route: {"comparisons": len(v), "shift_pct": (math.exp(statistics.fmean(v)) - 1) * 100}
+            for route, v in sorted(by_route.items())}
+
+
 def one_or_both(v1, v2):
     return v1 if v1 == v2 else f"{v1} (run 1), {v2} (run 2)"
 
@@ -144,8 +178,9 @@ def document(paths, docs, command, ran, now):
             "paired_mode": one_or_both((m1.get("paired") or {}).get("mode"),
                                        (m2.get("paired") or {}).get("mode")),
             "runs": [{"file": p, "started_at": m.get("started_at"), "ended_at": m.get("ended_at"),
-                      "state": m.get("state"), "paired": m.get("paired")}
-                     for p, m in zip(paths, (m1, m2))],
+                      "state": m.get("state"), "paired": m.get("paired"), "host": host_speed(d)}
+                     for p, m, d in zip(paths, (m1, m2), docs)],
+            "shift_by_route": shift_by_route(rows),
             "comparisons": rows, "unmatched": unmatched,
             "summary": summary, "targets": evaluate(suite, summary),
             "secondary": {"comparisons": secondary,
@@ -185,6 +220,21 @@ def summary_lines(s):
             "(two per comparison; a missing interval counts as not containing)"]
 
 
+def host_lines(doc):
+    """The host probe of each run and the per-route shift between runs: a systematic shift
+    that follows the host's speed is a between-run effect the within-run intervals cannot see."""
+    out = ["## Host and between-run shift (context, no targets)", ""]
+    for i, r in enumerate(doc["runs"], 1):
+        h = r.get("host")
+        out.append(f"- run {i} host probe: " + ("not recorded" if h is None else
+                   f"{h['mean_mips']:.2f} M iterations/s (geometric mean of {h['probes']} probes), "
+                   f"{h['share_disturbed']:.0%} of repetitions below the gate's min_speed"))
+    out += ["", "| route | comparisons | run 2 / run 1, geometric mean |", "| --- | ---: | ---: |"]
+    out += [f"| {route} | {v['comparisons']} | {v['shift_pct']:+.2f}% |"
+            for route, v in doc["shift_by_route"].items()]
+    return out
+
+
 def markdown(doc):
     md = [f"# Reproducibility of comparisons: suite {doc['suite']}, two runs back to back", "",
           f"Command: `{doc['command']}`", ""]
@@ -207,6 +257,7 @@ def markdown(doc):
             fmt(t["value"], ".2f") + "%") for t in doc["targets"]]
     else:
         md.append(f"No targets for suite {doc['suite']} (they are set for default and quick).")
+    md += [""] + host_lines(doc)
     sec = doc["secondary"]
     if sec["comparisons"]:
         md += ["", "## Other metrics (context, no targets)", ""]

@@ -73,15 +73,16 @@ class Server:
         values = {"port": port, "host": "127.0.0.1", "workers": args.workers,
                   "threads": args.threads, "python": args.python, "venv": venv,
                   "fwbench": args.fwbench, "root": root,
-                  "app_dir": os.path.join(root, fw["dir"]), "wsgi": fw["wsgi"],
-                  "framework": fw["name"], "profile": args.profile, "database_url": db_url}
+                  "app_dir": fw["dir"], "wsgi": fw["wsgi"], "framework": fw["name"],
+                  "profile": args.profile, "database_url": db_url,
+                  "frameworks_file": fw["frameworks_file"]}
         env = dict(os.environ)
         env.pop("PYTHONHOME", None)
         env.update({"VIRTUAL_ENV": venv, "PATH": os.path.join(venv, "bin") + ":" + env["PATH"],
-                    "PYTHONPATH": ":".join(os.path.join(root, p) for p in fw["pythonpath"]),
+                    "PYTHONPATH": ":".join(fw["sys_path"]),
                     "PYTHONUNBUFFERED": "1", "FWBENCH_PROFILE": args.profile,
                     "DATABASE_URL": db_url})
-        env.update(fw.get("env", {}))
+        env.update(fw["env"])
         env.update(template.get("env", {}))
         cpus = parse_cpus(args.server_cpus)
         self.name = name
@@ -321,6 +322,16 @@ def markdown(doc, args):
     return "\n".join(md) + "\n"
 
 
+def load_catalog(fwbench, frameworks_file):
+    """The resolved app catalogue, `fwbench apps --json` (apps/README.md): the one reader of
+    apps/frameworks.json is the binary, so this starts the apps exactly as the suite does."""
+    out = subprocess.run([fwbench, "apps", "--json", "--frameworks", frameworks_file],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"error: {fwbench} apps --json failed: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fwbench", required=True)
@@ -334,7 +345,7 @@ def main():
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--threads", type=int, default=4)
-    p.add_argument("--profile", default="minimal")
+    p.add_argument("--profile", help="default: the catalogue's default profile (minimal)")
     p.add_argument("--frameworks", default="flask,django")
     p.add_argument("--routes", default="plaintext,json")
     p.add_argument("--servers", default="embedded,gunicorn-sync,gunicorn-gthread,uwsgi,"
@@ -346,15 +357,19 @@ def main():
         setattr(args, name, [x for x in getattr(args, name).split(",") if x])
     with open(os.path.join(args.root, "bench/servers.json")) as f:
         catalog = json.load(f)
-    with open(os.path.join(args.root, "apps/frameworks.json")) as f:
-        frameworks = json.load(f)["frameworks"]
+    apps = load_catalog(args.fwbench, os.path.join(args.root, "apps/frameworks.json"))
+    frameworks = {name: dict(entry, frameworks_file=apps["file"])
+                  for name, entry in apps["frameworks"].items()}
+    if args.profile is None:
+        args.profile = apps["default_profile"]
     known = variants(catalog)
     for name in args.servers:
         if name not in known:
             sys.exit(f"error: unknown server {name!r} (--servers); known: {', '.join(known)}")
     for name in args.frameworks:
         if name not in frameworks:
-            sys.exit(f"error: unknown framework {name!r} (--frameworks); see apps/frameworks.json")
+            sys.exit(f"error: unknown framework {name!r} (--frameworks); known: "
+                     f"{', '.join(frameworks)} (`fwbench apps`)")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     loadavg = " ".join(open("/proc/loadavg").read().split()[:3])
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")

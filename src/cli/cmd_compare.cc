@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "common/metrics.h"
 #include "report/compare.h"
 #include "report/results.h"
 
@@ -23,10 +24,7 @@ void AddCompareCommand(CLI::App& app) {
   cmd->add_option("B", *b, "candidate fwbench.results/1 or /2")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option(
-         "--metric", options->metric,
-         "rps | p99_us | cpu_us_per_request (also p50_us, p999_us, rss_peak_bytes_per_worker)")
-      ->capture_default_str();
+  cmd->add_option("--metric", options->metric, "one of " + metrics::Names())->capture_default_str();
   cmd->add_option("--threshold", options->threshold,
                   "relative change the whole interval must exceed to count as a regression")
       ->capture_default_str()

@@ -2,15 +2,19 @@
 // called from C++ with no network, as ns/request (fwbench.inproc/1, results/SCHEMA.md); with
 // --layers, as callgrind instructions per request split into layers (fwbench.layers/1).
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "embed/app_loader.h"
 #include "embed/inproc_runner.h"
 #include "embed/layers_callgrind.h"
 #include "embed/layers_worker.h"
+#include "launch/app_catalog.h"
 
 namespace fwbench::cli {
 namespace {
@@ -45,14 +49,41 @@ void PrintLayersTable(const nlohmann::json& doc) {
   }
 }
 
+// --framework: catalogue entries (every one when none is named); with --layers also a raw
+// "module:callable" on --pythonpath, as `fwbench serve --app` takes it.
+std::vector<launch::AppEntry> ResolveFrameworks(const std::vector<std::string>& names,
+                                                const std::string& frameworks_file,
+                                                const std::vector<std::string>& python_path,
+                                                bool allow_targets) {
+  const launch::AppCatalog catalog = launch::LoadAppCatalog(frameworks_file);
+  std::vector<launch::AppEntry> entries;
+  bool any_target = false;
+  for (const auto& name : names.empty() ? catalog.Names() : names) {
+    if (allow_targets && name.find(':') != std::string::npos) {
+      std::vector<std::filesystem::path> paths(python_path.begin(), python_path.end());
+      entries.push_back(launch::TargetEntry(name, paths, "fwbench inproc --layers --framework"));
+      any_target = true;
+    } else {
+      entries.push_back(catalog.Find(name));
+    }
+  }
+  if (!python_path.empty() && !any_target) {
+    throw Error("--pythonpath goes with a module:callable --framework under --layers only",
+                "fwbench inproc --pythonpath",
+                "a framework's sys.path comes from its pythonpath in " + catalog.file.string());
+  }
+  return entries;
+}
+
 // --layers: callgrind instructions per layer; --layers-worker: the part under callgrind.
-void RunLayersMode(const embed::InprocOptions& inproc, const std::vector<std::string>& frameworks,
-                   const std::vector<std::string>& profiles,
+void RunLayersMode(const embed::InprocOptions& inproc, std::vector<launch::AppEntry> frameworks,
+                   const std::string& frameworks_file, const std::vector<std::string>& profiles,
                    const std::vector<std::string>& python_path, int warmup,
-                   const std::string& callgrind_dir, bool iterations_given,
-                   bool worker, const std::string& json_file) {
+                   const std::string& callgrind_dir, bool iterations_given, bool worker,
+                   const std::string& json_file) {
   embed::LayersOptions options;
-  options.frameworks = frameworks.empty() ? embed::KnownFrameworks() : frameworks;
+  options.frameworks = std::move(frameworks);
+  options.frameworks_file = frameworks_file;
   if (!profiles.empty()) options.profiles = profiles;
   options.route = inproc.route;
   options.python_path.assign(python_path.begin(), python_path.end());
@@ -81,6 +112,7 @@ void AddInprocCommand(CLI::App& app) {
   auto options = std::make_shared<embed::InprocOptions>();
   auto json_file = std::make_shared<std::string>();
   auto frameworks = std::make_shared<std::vector<std::string>>();
+  auto frameworks_file = std::make_shared<std::string>(launch::DefaultCatalogFile().string());
   auto profiles = std::make_shared<std::vector<std::string>>();
   auto no_baseline = std::make_shared<bool>(false);
   auto layers = std::make_shared<bool>(false);
@@ -91,7 +123,10 @@ void AddInprocCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "inproc", "Time each contract route through each framework's WSGI callable, no network");
   cmd->add_option("--framework", *frameworks,
-                  "Only these frameworks (default: all); --layers also takes 'module:attr'");
+                  "Only these frameworks of the app catalogue (default: all); --layers also "
+                  "takes 'module:callable' with --pythonpath");
+  cmd->add_option("--frameworks", *frameworks_file,
+                  "The app catalogue (default: apps/frameworks.json)");
   cmd->add_option("--profile", *profiles, "Only these profiles (default: minimal and standard)")
       ->check(CLI::IsMember({"minimal", "standard"}));
   cmd->add_option("--route", options->route, "Only this contract route (default: all)");
@@ -112,7 +147,7 @@ void AddInprocCommand(CLI::App& app) {
                 "The part of --layers that runs under callgrind")
       ->group("");
   cmd->add_option("--pythonpath", *python_path,
-                  "--layers: folders on sys.path for a 'module:attr' --framework");
+                  "--layers: folders on sys.path for a 'module:callable' --framework");
   cmd->add_option("--warmup", *warmup, "--layers: unmeasured calls per route before its batches")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--callgrind-dir", *callgrind_dir,
@@ -120,14 +155,17 @@ void AddInprocCommand(CLI::App& app) {
   cmd->add_option("--json", *json_file,
                   "Write the fwbench.inproc/1 (--layers: fwbench.layers/1) document here")
       ->required();
-  cmd->callback([options, json_file, frameworks, profiles, no_baseline, layers, layers_worker,
-                 python_path, warmup, iterations, callgrind_dir] {
-    if (*layers || *layers_worker) {
-      RunLayersMode(*options, *frameworks, *profiles, *python_path, *warmup, *callgrind_dir,
-                    iterations->count() > 0, *layers_worker, *json_file);
+  cmd->callback([options, json_file, frameworks, frameworks_file, profiles, no_baseline, layers,
+                 layers_worker, python_path, warmup, iterations, callgrind_dir] {
+    const bool layers_mode = *layers || *layers_worker;
+    const std::vector<launch::AppEntry> entries =
+        ResolveFrameworks(*frameworks, *frameworks_file, *python_path, layers_mode);
+    if (layers_mode) {
+      RunLayersMode(*options, entries, *frameworks_file, *profiles, *python_path, *warmup,
+                    *callgrind_dir, iterations->count() > 0, *layers_worker, *json_file);
       return;
     }
-    if (!frameworks->empty()) options->frameworks = *frameworks;
+    options->frameworks = entries;
     if (!profiles->empty()) options->profiles = *profiles;
     options->python_baseline = !*no_baseline;
     nlohmann::json doc = embed::RunInproc(*options);

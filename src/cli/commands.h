@@ -13,5 +13,6 @@ void AddInprocCommand(CLI::App& app);
 void AddRunCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddCompareCommand(CLI::App& app);
+void AddAppsCommand(CLI::App& app);
 
 }  // namespace fwbench::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   fwbench::cli::AddRunCommand(app);
   fwbench::cli::AddReportCommand(app);
   fwbench::cli::AddCompareCommand(app);
+  fwbench::cli::AddAppsCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 #include "embed/inproc_runner.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "common/error.h"
 #include "common/paths.h"
@@ -16,12 +17,12 @@ namespace py = pybind11;
 namespace fwbench::embed {
 namespace {
 
-nlohmann::json MeasureFramework(const std::string& framework, const std::string& profile,
+nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string& profile,
                                 const std::vector<RouteCase>& cases, const InprocOptions& options) {
-  AppSpec spec = ResolveAppSpec(framework);
-  if (!spec.dir.empty()) std::filesystem::current_path(spec.dir);
+  const std::string& framework = entry.name;
+  if (!entry.dir.empty()) std::filesystem::current_path(entry.dir);
   PythonHost host(VenvPython());
-  py::object app = LoadWsgiApp(spec, {profile, options.database_url});
+  py::object app = LoadWsgiApp(entry, {profile, options.database_url});
   std::string first_error;
   WsgiBridge bridge(app, {"127.0.0.1", 80, false, "fwbench-inproc"},
                     [&first_error](std::string_view text) {
@@ -29,7 +30,7 @@ nlohmann::json MeasureFramework(const std::string& framework, const std::string&
                     });
   InprocTimer timer(app, bridge);
   nlohmann::json out = {{"python", host.PythonVersion()}, {"results", nlohmann::json::array()}};
-  out["versions"][framework] = PackageVersion(spec.version_module);
+  out["versions"][framework] = PackageVersion(entry.version_module);
   for (const RouteCase& item : cases) {
     first_error.clear();
     CaseTiming t =
@@ -61,10 +62,8 @@ nlohmann::json MeasureFramework(const std::string& framework, const std::string&
 
 nlohmann::json RunInproc(const InprocOptions& options) {
   std::vector<RouteCase> cases = RepresentativeCases(ReadContract(), options.route);
-  std::vector<std::string> frameworks =
-      options.frameworks.empty() ? KnownFrameworks() : options.frameworks;
-  if (frameworks.empty()) {
-    throw Error("no framework to measure", "apps/frameworks.json", "add a framework entry");
+  if (options.frameworks.empty()) {
+    throw Error("no framework to measure", "fwbench inproc", "give at least one catalogue entry");
   }
   nlohmann::json doc = {
       {"schema", "fwbench.inproc/1"},
@@ -77,12 +76,12 @@ nlohmann::json RunInproc(const InprocOptions& options) {
       {"python", ""},
       {"versions", nlohmann::json::object()},
       {"results", nlohmann::json::array()}};
-  for (const std::string& framework : frameworks) {
+  for (const launch::AppEntry& entry : options.frameworks) {
     for (const std::string& profile : options.profiles) {
-      std::string label = framework + "/" + profile;
+      std::string label = entry.name + "/" + profile;
       std::fprintf(stderr, "inproc: %s (%zu routes)\n", label.c_str(), cases.size());
       nlohmann::json part =
-          RunInChild(label, [&] { return MeasureFramework(framework, profile, cases, options); });
+          RunInChild(label, [&] { return MeasureFramework(entry, profile, cases, options); });
       doc["python"] = part["python"];
       doc["versions"].update(part["versions"]);
       for (auto& row : part["results"]) doc["results"].push_back(row);

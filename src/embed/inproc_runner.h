@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "launch/app_catalog.h"
+
 namespace fwbench::embed {
 
 struct InprocOptions {
-  std::vector<std::string> frameworks;  // empty: every framework in apps/frameworks.json
+  std::vector<launch::AppEntry> frameworks;  // resolved by the caller (launch/app_catalog.h)
   std::vector<std::string> profiles = {"minimal", "standard"};
   std::string route;      // empty: every contract route
   int iterations = 2000;  // timed calls per case, split into `samples` batches

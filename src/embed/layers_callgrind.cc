@@ -12,7 +12,6 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "common/run_process.h"
-#include "embed/app_loader.h"
 #include "embed/callgrind_dumps.h"
 #include "embed/contract_cases.h"
 #include "embed/layer_stack.h"
@@ -86,7 +85,10 @@ class TempDir {
 std::vector<std::string> WorkerArgs(const LayersOptions& options, const fs::path& json) {
   std::vector<std::string> args = {fs::read_symlink("/proc/self/exe").string(), "inproc",
                                    "--layers-worker"};
-  for (const auto& framework : options.frameworks) args.insert(args.end(), {"--framework", framework});
+  if (!options.frameworks_file.empty()) {
+    args.insert(args.end(), {"--frameworks", fs::absolute(options.frameworks_file).string()});
+  }
+  for (const auto& app : options.frameworks) args.insert(args.end(), {"--framework", AppLabel(app)});
   for (const auto& profile : options.profiles) args.insert(args.end(), {"--profile", profile});
   if (!options.route.empty()) args.insert(args.end(), {"--route", options.route});
   for (const auto& dir : options.python_path) {
@@ -165,7 +167,9 @@ nlohmann::json BuildLayersDocument(const LayersOptions& options, const nlohmann:
 }
 
 nlohmann::json RunLayers(const LayersOptions& options) {
-  for (const auto& framework : options.frameworks) ResolveAppSpec(framework, options.python_path);
+  if (options.frameworks.empty()) {
+    throw Error("no framework to measure", kWhere, "give at least one catalogue entry");
+  }
   size_t routes = RepresentativeCases(ReadContract(), options.route).size();
   std::string valgrind = FindValgrind();
   TempDir work(options.callgrind_dir);

@@ -65,12 +65,12 @@ class BatchRunner {
 };
 
 // fwbench_layers.install(app, framework): the app with the layer markers installed.
-py::object InstallMarkers(const py::object& app, const AppSpec& spec) {
+py::object InstallMarkers(const py::object& app, const launch::AppEntry& entry) {
   try {
     py::list sys_path = py::module_::import("sys").attr("path");
     sys_path.append((SourceDir() / "apps" / "common").string());
-    py::object framework = spec.framework.empty() ? py::object(py::none())
-                                                  : py::object(py::str(spec.framework));
+    py::object framework =
+        entry.name.empty() ? py::object(py::none()) : py::object(py::str(entry.name));
     return py::module_::import("fwbench_layers").attr("install")(app, framework);
   } catch (py::error_already_set& error) {
     throw Error("cannot install the layer markers:\n" + FormatPythonError(error),
@@ -79,13 +79,13 @@ py::object InstallMarkers(const py::object& app, const AppSpec& spec) {
   }
 }
 
-nlohmann::json MeasureFramework(const std::string& framework, const std::string& profile,
+nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string& profile,
                                 const std::vector<RouteCase>& cases,
                                 const LayersOptions& options) {
-  AppSpec spec = ResolveAppSpec(framework, options.python_path);
-  if (!spec.dir.empty()) std::filesystem::current_path(spec.dir);
+  const std::string framework = AppLabel(entry);
+  if (!entry.dir.empty()) std::filesystem::current_path(entry.dir);
   PythonHost host(VenvPython(), options.hash_seed);
-  py::object app = LoadWsgiApp(spec, {profile, options.database_url});
+  py::object app = LoadWsgiApp(entry, {profile, options.database_url});
   std::string first_error;
   ErrorSink sink = [&first_error](std::string_view text) {
     if (first_error.empty()) first_error = text;
@@ -97,7 +97,7 @@ nlohmann::json MeasureFramework(const std::string& framework, const std::string&
   WsgiBridge plain(app, identity, sink);
   CallgrindStartInstrumentation();
   nlohmann::json out = {{"python", host.PythonVersion()}, {"results", nlohmann::json::array()}};
-  out["versions"][framework] = PackageVersion(spec.version_module);
+  out["versions"][framework] = PackageVersion(entry.version_module);
   // Every route once around before anything is counted, so both phases see the same app
   // state (e.g. Django checks its DB connection on every request once one is open).
   for (const RouteCase& item : cases) runner.WarmUp(plain, item.request, options.warmup);
@@ -118,7 +118,7 @@ nlohmann::json MeasureFramework(const std::string& framework, const std::string&
                               {"ok", status == item.expected_status}});
     if (!first_error.empty()) out["results"].back()["first_error"] = first_error;
   }
-  py::object marked = InstallMarkers(app, spec);
+  py::object marked = InstallMarkers(app, entry);
   WsgiBridge layered(marked, identity, sink);
   layered.SetLayerStack(&stack);
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -141,6 +141,8 @@ nlohmann::json MeasureFramework(const std::string& framework, const std::string&
 
 }  // namespace
 
+std::string AppLabel(const launch::AppEntry& app) { return app.name.empty() ? app.wsgi : app.name; }
+
 std::string LayerDumpLabel(const std::string& framework, const std::string& profile,
                            const std::string& route, const std::string& what) {
   return kLayerDumpPrefix + framework + "|" + profile + "|" + route + "|" + what;
@@ -151,12 +153,12 @@ nlohmann::json RunLayersWorker(const LayersOptions& options) {
   nlohmann::json doc = {{"python", ""},
                         {"versions", nlohmann::json::object()},
                         {"results", nlohmann::json::array()}};
-  for (const std::string& framework : options.frameworks) {
+  for (const launch::AppEntry& entry : options.frameworks) {
     for (const std::string& profile : options.profiles) {
-      std::string label = framework + "/" + profile;
+      std::string label = AppLabel(entry) + "/" + profile;
       std::fprintf(stderr, "layers: %s (%zu routes)\n", label.c_str(), cases.size());
       nlohmann::json part =
-          RunInChild(label, [&] { return MeasureFramework(framework, profile, cases, options); });
+          RunInChild(label, [&] { return MeasureFramework(entry, profile, cases, options); });
       doc["python"] = part["python"];
       doc["versions"].update(part["versions"]);
       for (auto& row : part["results"]) doc["results"].push_back(row);

@@ -12,13 +12,18 @@
 #include <string>
 #include <vector>
 
+#include "launch/app_catalog.h"
+
 namespace fwbench::embed {
 
 struct LayersOptions {
-  std::vector<std::string> frameworks;  // names in apps/frameworks.json or "module:attr"
+  // Resolved by the caller (launch/app_catalog.h): catalogue entries or raw "module:callable"
+  // targets. The worker process resolves them again from frameworks_file and python_path.
+  std::vector<launch::AppEntry> frameworks;
+  std::filesystem::path frameworks_file;           // the catalogue the entries come from
   std::vector<std::string> profiles = {"minimal", "standard"};
   std::string route;                              // empty: every contract route
-  std::vector<std::filesystem::path> python_path;  // for "module:attr" apps
+  std::vector<std::filesystem::path> python_path;  // for "module:callable" targets
   int iterations = 20;                            // calls per batch
   int warmup = 100;                               // unmeasured calls before a route's batches
   std::string database_url;                       // empty: the apps' default
@@ -26,6 +31,10 @@ struct LayersOptions {
   unsigned long random_seed = 1;                  // random.seed() before every batch
   std::string callgrind_dir;  // keep the dumps here (for callgrind_annotate); empty: a temp dir
 };
+
+// The name a framework goes by in rows, labels and --framework: the catalogue key, or the
+// "module:callable" of a raw target.
+std::string AppLabel(const launch::AppEntry& app);
 
 // The callgrind dump label of one batch: "fwbench-layers|fw|profile|route|what".
 std::string LayerDumpLabel(const std::string& framework, const std::string& profile,

@@ -104,7 +104,8 @@ class Master {
       std::printf("listening on http://%s:%d\n", options_.host.c_str(), port_);
       std::fflush(stdout);
       std::fprintf(stderr, "fwbench serve: %zu workers, app %s, profile %s\n", slots_.size(),
-                   options_.app.c_str(), options_.settings.profile.c_str());
+                   (options_.app.name.empty() ? options_.app.wsgi : options_.app.name).c_str(),
+                   options_.settings.profile.c_str());
     }
   }
 
@@ -190,7 +191,7 @@ class Master {
 void Serve(const ServeOptions& options) {
   if (options.workers < 1) throw Error("--workers must be at least 1", "fwbench serve");
   WorkerConfig config;
-  config.spec = ResolveAppSpec(options.app, options.python_path);
+  config.app = options.app;
   config.settings = options.settings;
   config.server = {options.host, options.port, options.workers > 1, "fwbench/" + Version()};
   config.drain_timeout_s = options.graceful_timeout_s;

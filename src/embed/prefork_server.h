@@ -1,16 +1,13 @@
 #pragma once
 // `fwbench serve`: a pre-forked HTTP/1.1 server whose workers each embed their own CPython.
-#include <filesystem>
 #include <string>
-#include <vector>
 
 #include "embed/app_loader.h"
 
 namespace fwbench::embed {
 
 struct ServeOptions {
-  std::string app;  // a framework name from apps/frameworks.json, or "module:attr"
-  std::vector<std::filesystem::path> python_path;  // extra sys.path entries (raw specs)
+  launch::AppEntry app;  // resolved by the caller: a catalogue entry or a raw target
   AppSettings settings;
   int workers = 1;
   std::string host = "127.0.0.1";

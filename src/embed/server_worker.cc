@@ -267,9 +267,9 @@ void SignalReady(int ready_fd) {
 int RunWorker(int listen_fd, const WorkerConfig& config) {
   try {
     Fd signals = ShutdownSignals();
-    if (!config.spec.dir.empty()) std::filesystem::current_path(config.spec.dir);
+    if (!config.app.dir.empty()) std::filesystem::current_path(config.app.dir);
     PythonHost host(VenvPython());
-    pybind11::object app = LoadWsgiApp(config.spec, config.settings);
+    pybind11::object app = LoadWsgiApp(config.app, config.settings);
     WsgiBridge bridge(app, config.server,
                       StderrSink("[worker " + std::to_string(::getpid()) + "] "));
     WorkerLoop loop(listen_fd, signals.get(), bridge, config);

@@ -9,7 +9,7 @@
 namespace fwbench::embed {
 
 struct WorkerConfig {
-  AppSpec spec;
+  launch::AppEntry app;  // resolved by the caller
   AppSettings settings;
   ServerIdentity server;
   double drain_timeout_s = 10;           // after SIGTERM: how long in-flight requests may take

@@ -153,7 +153,8 @@ std::vector<std::string> Render(const std::vector<std::string>& args,
       if (it == vars.end())
         throw Error("unknown placeholder {" + key + "}", where,
                     "use one of {port} {host} {workers} {threads} {python} {venv} {fwbench} "
-                    "{root} {app_dir} {wsgi} {framework} {profile} {database_url}");
+                    "{root} {app_dir} {wsgi} {framework} {profile} {database_url} "
+                    "{frameworks_file}");
       text += arg.substr(pos, open - pos) + it->second;
       pos = close + 1;
     }

@@ -1,6 +1,6 @@
 """fwbench's code-size and footprint counter (writes a fwbench.appsize/1 document).
 
-For every framework in apps/frameworks.json it measures:
+For every framework of the app catalogue (resolved by `fwbench apps --json`) it measures:
   reference_app   files, code lines and framework concepts the reference app under
                   apps/<framework>/ needs for the shared route contract; `written`: the same
                   counted over what a developer writes (see the counting rules);
@@ -34,7 +34,8 @@ Counting rules (the same for every framework):
               setting (an UPPER_CASE name assigned in a settings.py), and a template tag or
               filter.
 
-Usage: python appsize.py --root REPO --out FILE [--runs 7]
+Usage: python appsize.py --root REPO --out FILE [--runs 7] [--fwbench BINARY]
+       (BINARY default: $FWBENCH, else ${FWBENCH_BUILD:-REPO/build}/src/cli/fwbench)
        python appsize.py --probe-security FRAMEWORK   (internal: prints JSON)
 """
 import argparse
@@ -554,16 +555,34 @@ print(json.dumps({"import_ms": round(ms, 2), "status": status[0], "modules": loa
 """
 
 
-def profile_stack(root, entry, profile, runs):
+def load_catalog(fwbench, root):
+    """name -> resolved entry (dir, wsgi, sys_path, env, version_module) of the app catalogue:
+    `fwbench apps --json`, the one reader of apps/frameworks.json."""
+    if not Path(fwbench).is_file():
+        raise SystemExit(f"appsize: no fwbench binary at {fwbench}: it resolves the app "
+                         "catalogue (`fwbench apps --json`); run scripts/setup or pass --fwbench")
+    out = subprocess.run([str(fwbench), "apps", "--json", "--frameworks",
+                          str(root / "apps/frameworks.json")], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"appsize: {fwbench} apps --json failed: {out.stderr.strip()}")
+    return json.loads(out.stdout)["frameworks"]
+
+
+def default_fwbench(root):
+    """The binary scripts/lib.sh builds: $FWBENCH, else ${FWBENCH_BUILD:-ROOT/build}/src/cli/fwbench."""
+    build = Path(os.environ.get("FWBENCH_BUILD") or root / "build")
+    return Path(os.environ.get("FWBENCH") or build / "src/cli/fwbench")
+
+
+def profile_stack(entry, profile, runs):
     """The app's stack and import-and-build time in one profile (fresh interpreters)."""
-    env = dict(os.environ, FWBENCH_PROFILE=profile, **entry.get("env", {}))
+    env = dict(os.environ, FWBENCH_PROFILE=profile, **entry["env"])
     with tempfile.TemporaryDirectory() as tmp:
         env["DATABASE_URL"] = f"sqlite:///{tmp}/appsize.db"  # /json touches no database
-        paths = [str(root / p) for p in entry.get("pythonpath", [entry["dir"]])]
         samples, modules = [], set()
         for _ in range(runs):
-            out = subprocess.run([sys.executable, "-c", PROFILE_PROBE, json.dumps(paths),
-                                  str(root / entry["dir"]), entry["wsgi"]],
+            out = subprocess.run([sys.executable, "-c", PROFILE_PROBE,
+                                  json.dumps(entry["sys_path"]), entry["dir"], entry["wsgi"]],
                                  capture_output=True, text=True, env=env)
             if out.returncode != 0:
                 raise SystemExit(f"appsize: the {profile} app of {entry['dir']} did not start: "
@@ -582,26 +601,26 @@ def profile_stack(root, entry, profile, runs):
                                        "build the app (FWBENCH_PROFILE=" + profile + ")"}}
 
 
-def measure(root, runs):
-    frameworks = json.loads((root / "apps/frameworks.json").read_text())["frameworks"]
+def measure(root, runs, fwbench):
+    frameworks = load_catalog(fwbench, root)
     out = {"schema": "fwbench.appsize/1",
            "python": ".".join(map(str, sys.version_info[:3])), "frameworks": {},
            "rules": __doc__.split("Counting rules")[1].split("Usage:")[0].strip()}
     for name in sorted(frameworks):
         entry = frameworks[name]
-        app_dir = root / entry["dir"]
-        search = [root / p for p in entry.get("pythonpath", [entry["dir"]])]
+        app_dir = Path(entry["dir"])
+        search = [Path(p) for p in entry["sys_path"]]
         local = local_module_names([p for p in search if p.is_dir()])
         is_third_party = make_is_third_party(local)
-        dist = FRAMEWORK_DISTRIBUTIONS.get(name, entry.get("distribution", name))
+        dist = FRAMEWORK_DISTRIBUTIONS.get(name, entry["version_module"])
         scaffold = SCAFFOLDS[name](app_dir) if name in SCAFFOLDS else {}
         ref = count_tree(app_files(app_dir), root, is_third_party, app_dir, scaffold)
-        ref["path"] = entry["dir"]
+        ref["path"] = os.path.relpath(app_dir, root)
         result = {"version": metadata.version(dist), "distribution": dist, "reference_app": ref,
                   "dependencies": dependency_summary([dist]),
                   "app_stack": dependency_summary(
                       distributions_of(ref["third_party_imports"]) or [dist])}
-        result["profiles"] = {p: profile_stack(root, entry, p, runs)
+        result["profiles"] = {p: profile_stack(entry, p, runs)
                               for p in ("minimal", "standard")}
         hello_file = Path(__file__).parent / "hello" / f"{name}_hello.py"
         if hello_file.exists():
@@ -622,6 +641,7 @@ def main():
     parser.add_argument("--root", type=Path)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--fwbench", type=Path, help="the binary that resolves the app catalogue")
     parser.add_argument("--probe-security")
     args = parser.parse_args()
     if args.probe_security:
@@ -629,7 +649,8 @@ def main():
         return
     if not args.root or not args.out:
         parser.error("--root and --out are required")
-    doc = measure(args.root.resolve(), args.runs)
+    root = args.root.resolve()
+    doc = measure(root, args.runs, args.fwbench or default_fwbench(root))
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     tmp.replace(args.out)

@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/metrics.h"
 #include "common/run_process.h"
 #include "report/format.h"
 #include "report/measures.h"
@@ -220,6 +221,8 @@ Json FootprintChart(const ChartInput& in) {
   std::vector<std::string> groups = {"hello-world"};
   for (const auto& p : profiles) groups.push_back("app · " + p);
   // Per framework and profile, from the results.
+  const metrics::Metric& cold_metric = metrics::Get("cold_start_ms");
+  const metrics::Metric& rss_metric = metrics::Get("rss_peak_bytes_per_worker");
   std::map<std::string, std::map<std::string, std::vector<double>>> cold, rss;
   for (const Cell& c : r.cells) {
     if (!c.ok()) continue;
@@ -230,7 +233,7 @@ Json FootprintChart(const ChartInput& in) {
     }
     if (c.model == "closed" && !c.starved)
       if (const Summary* s = c.Metric("rss_peak_bytes_per_worker"); s && s->estimate > 0)
-        rss[c.framework][c.profile].push_back(s->estimate / (1024 * 1024));
+        rss[c.framework][c.profile].push_back(s->estimate * rss_metric.display.scale);
   }
   auto from_results = [&](auto& table, const std::string& fw, const std::string& profile) {
     auto it = table[fw].find(profile);
@@ -248,8 +251,8 @@ Json FootprintChart(const ChartInput& in) {
   struct Panel {
     std::string title, ylabel;
   };
-  const std::vector<Panel> kinds = {{"Cold start", "ms"},
-                                    {"Peak RSS per worker", "MiB"},
+  const std::vector<Panel> kinds = {{"Cold start", std::string(cold_metric.display.unit)},
+                                    {"Peak RSS per worker", std::string(rss_metric.display.unit)},
                                     {"Import and app setup", "ms"},
                                     {"Install size", "MiB"}};
   Json panels = Json::array();

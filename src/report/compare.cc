@@ -5,22 +5,13 @@
 #include <map>
 
 #include "common/error.h"
+#include "common/metrics.h"
 #include "common/paired_stats.h"
 #include "report/format.h"
 #include "report/stats.h"
 
 namespace fwbench::report {
 namespace {
-
-bool HigherIsBetter(const std::string& metric) {
-  if (metric == "rps") return true;
-  if (metric == "p50_us" || metric == "p99_us" || metric == "p999_us" ||
-      metric == "cpu_us_per_request" || metric == "rss_peak_bytes_per_worker") {
-    return false;
-  }
-  throw Error("unknown metric '" + metric + "'", "--metric",
-              "use rps, p50_us, p99_us, p999_us, cpu_us_per_request or rss_peak_bytes_per_worker");
-}
 
 std::string Pad(const std::string& s, size_t width, bool right = false) {
   // width in bytes: ids and numbers are ASCII
@@ -38,7 +29,8 @@ std::vector<double> Positive(const std::vector<double>& values) {
 }  // namespace
 
 CompareOutcome Compare(const ResultsSet& a, const ResultsSet& b, const CompareOptions& o) {
-  CompareOutcome out{.metric = o.metric, .higher_is_better = HigherIsBetter(o.metric)};
+  CompareOutcome out{.metric = o.metric,
+                     .higher_is_better = metrics::Get(o.metric, "--metric").higher_is_better()};
   std::map<std::string, const Cell*> b_cells;
   for (const Cell& c : b.cells) b_cells[c.id] = &c;
   std::vector<double> ratios;

@@ -13,8 +13,7 @@
 namespace fwbench::report {
 
 struct CompareOptions {
-  std::string metric =
-      "rps";  // rps | p50_us | p99_us | p999_us | cpu_us_per_request | rss_peak_bytes_per_worker
+  std::string metric = "rps";  // a metric of the registry (common/metrics.h)
   double threshold = 0.05;  // relative change that counts as a regression
   double alpha = 0.05;      // 1 - the confidence of the interval (0.05: a 95% interval)
 };
@@ -42,8 +41,9 @@ struct CompareOutcome {
   int regressions = 0;
 };
 
-// A regression is an interval that lies entirely beyond the threshold on the bad side (rps:
-// high < 1 - threshold; latency, CPU, RSS: low > 1 + threshold); an improvement likewise on
+// A regression is an interval that lies entirely beyond the threshold on the bad side, which
+// the registry's direction gives (higher is better, e.g. rps: high < 1 - threshold; lower is
+// better, e.g. latency, CPU, RSS: low > 1 + threshold); an improvement likewise on
 // the good side. Without an interval (a side has one value) the ratio alone decides and the row
 // says so. Values that are not positive (a v1 runner wrote 0 for a missing figure) are left
 // out. Throws fwbench::Error for an unknown metric or when no cell matches.

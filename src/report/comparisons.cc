@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "common/metrics.h"
+
 namespace fwbench::report {
 namespace {
 
@@ -55,7 +57,7 @@ std::string IdTail(const Cell& c) {
 
 // round -> value of one metric of a cell; empty when the summary's values do not line up with
 // the repetitions (nothing to pair).
-std::map<int, double> ByRound(const Cell& c, const char* metric) {
+std::map<int, double> ByRound(const Cell& c, const std::string& metric) {
   std::map<int, double> out;
   const Summary* s = c.Metric(metric);
   if (!s || s->values.size() != c.rounds.size()) return out;
@@ -174,7 +176,9 @@ std::vector<Comparison> DeriveComparisons(const std::vector<Cell>& cells,
                    .target_pct = kDerivedTargetPct,
                    .derived = true,
                    .starved = a.starved || b.starved};
-      for (const char* metric : kComparisonMetrics) {
+      for (const metrics::Metric& m : metrics::All()) {
+        if (!m.comparison) continue;
+        const std::string metric(m.name);
         const std::map<int, double> va = ByRound(a, metric), vb = ByRound(b, metric);
         std::vector<double> ratios;
         for (const auto& [round, x] : va) {

@@ -12,9 +12,6 @@
 
 namespace fwbench::report {
 
-// The metrics a comparison carries (results/SCHEMA.md, fwbench.results/2 `comparisons`).
-inline constexpr const char* kComparisonMetrics[] = {"rps", "cpu_us_per_request", "p50_us",
-                                                     "p99_us"};
 // What a comparison derived from a v1 file is judged against: the v2 runner's default target
 // on its primary metric, req/s.
 inline constexpr double kDerivedTargetPct = 3;
@@ -29,9 +26,9 @@ std::vector<Comparison> ParseComparisons(const JsonFields& f, const nlohmann::js
 
 // A v1 file's comparisons: for every two ok cells with the same MatchKey whose frameworks come
 // in `framework_order` as a before b, the repetitions are paired by round number and each
-// metric of kComparisonMetrics gets stats::AcrossRounds over the per-round ratios a/b (rounds
-// where either value is missing or not positive are left out of that metric). A pair with no
-// common round for req/s gives no comparison. Mode "sequential", primary req/s, target
+// comparison metric of the registry (common/metrics.h) gets stats::AcrossRounds over the per-round
+// ratios a/b (rounds where either value is missing or not positive are left out of that metric). A
+// pair with no common round for req/s gives no comparison. Mode "sequential", primary req/s, target
 // kDerivedTargetPct. Deterministic; in the order of `cells`.
 std::vector<Comparison> DeriveComparisons(const std::vector<Cell>& cells,
                                           const std::vector<std::string>& framework_order);

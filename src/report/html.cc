@@ -53,17 +53,6 @@ std::string Fw(const std::string& fw) {
   return "<span class=\"" + FwClass(fw) + "\">" + HtmlEscape(fw) + "</span>";
 }
 
-std::string Opt(const std::optional<Measure>& m, double scale = 1, bool ci = true,
-                bool noisy = false) {
-  if (!m) return "–";
-  std::string text = ci && m->low && m->high
-                         ? WithCi(m->value * scale, *m->low * scale, *m->high * scale)
-                         : Sig(m->value * scale);
-  return HtmlEscape(text) + (noisy ? " ⚠" : "");
-}
-
-std::string OptRatio(const std::optional<double>& v) { return v ? Sig(*v) : "–"; }
-
 std::string Pts(double v) { return (v > 0 ? "+" : "") + Fixed(v, 2); }
 
 std::string AnswerSection(const PageInput& p) {
@@ -181,15 +170,23 @@ std::string ChartsSection(const PageInput& p) {
   return h + "</section>\n";
 }
 
-// The caveats of one route's numbers, next to them: saturated latency cells and comparisons
-// whose interval is wider than their target.
+// The caveats of one route's numbers, next to them: saturated latency cells, cells with
+// errors, and comparisons whose interval is wider than their target.
 std::string RouteCaveats(const RouteTable& t) {
   std::string saturated;
   for (const FrameworkRow& r : t.rows)
     if (r.saturated_at) saturated += (saturated.empty() ? "" : ", ") + r.config + " " + r.framework;
+  std::string errors;
+  for (const FrameworkRow& r : t.rows)
+    if (r.error_ratio)
+      errors += (errors.empty() ? "" : ", ") + r.config + " " + r.framework + ErrorsText(r);
   int noisy = 0;
   for (const RatioRow& r : t.ratios) noisy += r.noisy;
   std::string h;
+  if (!errors.empty())
+    h += "<div class=\"caveat\">Cells with errors (socket errors, 4xx and 5xx over responses; "
+         "their req/s counts the error responses too): " +
+         HtmlEscape(errors) + ".</div>\n";
   if (!saturated.empty())
     h += "<div class=\"caveat\">Saturated at the open-loop rate (latency is queueing time; no "
          "latency ratio, not drawn, not scored): " +
@@ -208,45 +205,45 @@ std::string TablesSection(const PageInput& p) {
                   HtmlEscape(RatiosNote(*p.results)) + "</p>\n";
   for (const RouteTable& t : *p.tables) {
     h += "<h3>/" + HtmlEscape(t.route) + "</h3>\n" + RouteCaveats(t) +
-         "<div class=\"scroll\"><table><tr><th>server · profile · db</th><th>framework</th><th "
-         "class=\"num\">req/s [95% CI]</th><th class=\"num\">c</th>"
-         "<th class=\"num\">rate</th><th class=\"num\">p50 µs</th><th class=\"num\">p99 µs</th><th "
-         "class=\"num\">p99.9 µs</th><th class=\"num\">CPU µs/req</th>"
-         "<th class=\"num\">RSS MiB/worker</th><th class=\"num\">cold start ms</th></tr>\n";
+         "<div class=\"scroll\"><table><tr><th>server · profile · db</th><th>framework</th>";
+    for (const metrics::Metric* m : t.columns) {
+      h += "<th class=\"num\">" + HtmlEscape(std::string(m->display.header)) + "</th>";
+      if (LevelColumnsFollow(*m)) h += "<th class=\"num\">c</th><th class=\"num\">rate</th>";
+    }
+    h += "</tr>\n";
     for (const FrameworkRow& r : t.rows) {
       h +=
           "<tr><td class=\"cfg\">" + HtmlEscape(r.config) + "</td><td>" + Fw(r.framework) + "</td>";
       if (r.status != "ok") {
-        h += "<td colspan=\"9\" class=\"nodata\">" + HtmlEscape(r.status) + "</td></tr>\n";
+        h += "<td colspan=\"" + std::to_string(ColumnCount(t)) + "\" class=\"nodata\">" +
+             HtmlEscape(r.status) + "</td></tr>\n";
         continue;
       }
-      h += "<td class=\"num\">" + Opt(r.peak_rps) + HtmlEscape(StarvedText(r)) +
-           "</td><td class=\"num\">" +
-           (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") +
-           "</td><td class=\"num\">" + RateText(r) + "</td><td class=\"num\">" +
-           Opt(r.p50_us, 1, false) + "</td><td class=\"num\">" + Opt(r.p99_us) +
-           "</td><td class=\"num\">" + Opt(r.p999_us, 1, false) + "</td><td class=\"num\">" +
-           Opt(r.cpu_us_per_request) + "</td><td class=\"num\">" +
-           Opt(r.rss_bytes_per_worker, 1.0 / (1024 * 1024), false) + "</td><td class=\"num\">" +
-           HtmlEscape(ColdStartText(r)) + "</td></tr>\n";
+      for (const metrics::Metric* m : t.columns) {
+        // The page rounds every figure to 3 significant digits.
+        h += "<td class=\"num\">" + HtmlEscape(ValueText(r, *m, 3)) + "</td>";
+        if (LevelColumnsFollow(*m))
+          h += "<td class=\"num\">" +
+               (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") +
+               "</td><td class=\"num\">" + RateText(r) + "</td>";
+      }
+      h += "</tr>\n";
     }
     h += "</table></div>\n";
     if (t.ratios.empty()) continue;
     h += "<div class=\"scroll\"><table><tr><th>server · profile · db</th><th>a / "
          "b</th><th>level</th><th "
-         "class=\"num\">rounds</th><th>target reached</th><th class=\"num\">req/s</th><th "
-         "class=\"num\">p50</th><th class=\"num\">p99</th><th class=\"num\">CPU/req</th>"
-         "<th class=\"num\">RSS/worker</th><th class=\"num\">cold start</th></tr>\n";
+         "class=\"num\">rounds</th><th>target reached</th>";
+    for (const metrics::Metric* m : t.ratio_columns)
+      h += "<th class=\"num\">" + HtmlEscape(std::string(m->display.ratio_header)) + "</th>";
+    h += "</tr>\n";
     for (const RatioRow& r : t.ratios) {
       h += "<tr><td class=\"cfg\">" + HtmlEscape(r.config) + "</td><td>" + Fw(r.numerator) + " / " +
            Fw(r.denominator) + "</td><td>" + HtmlEscape(LevelText(r)) + "</td><td class=\"num\">" +
-           std::to_string(r.rounds) + "</td><td>" + HtmlEscape(TargetText(r)) +
-           "</td><td class=\"num\">" + Opt(r.rps, 1, true, r.noisy && r.primary == "rps") +
-           "</td><td class=\"num\">" + Opt(r.p50_us) + "</td><td class=\"num\">" + Opt(r.p99_us) +
-           "</td><td class=\"num\">" +
-           Opt(r.cpu_us_per_request, 1, true, r.noisy && r.primary == "cpu_us_per_request") +
-           "</td><td class=\"num\">" + OptRatio(r.rss_bytes_per_worker) +
-           "</td><td class=\"num\">" + OptRatio(r.cold_start_ms) + "</td></tr>\n";
+           std::to_string(r.rounds) + "</td><td>" + HtmlEscape(TargetText(r)) + "</td>";
+      for (const metrics::Metric* m : t.ratio_columns)
+        h += "<td class=\"num\">" + HtmlEscape(RatioText(r, *m)) + "</td>";
+      h += "</tr>\n";
     }
     h += "</table></div>\n";
   }

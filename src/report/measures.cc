@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/atomic_file.h"
+#include "common/metrics.h"
 #include "common/paired_stats.h"
 #include "report/format.h"
 #include "report/json_fields.h"
@@ -22,11 +23,12 @@ enum class Kind {
 };
 
 struct ResultsQuery {
-  std::string criterion, id, label, unit;
+  std::string criterion, id, label;
   std::vector<std::string> routes;  // default routes; a use case may override per criterion
   Kind kind;
-  std::string display_metric;  // the cells' metric shown as each framework's value
-  double scale = 1;
+  // The cells' metric shown as each framework's value; its registry entry (common/metrics.h)
+  // gives the unit, the scale and the direction.
+  std::string display_metric;
 };
 
 std::vector<ResultsQuery> ResultsQueries() {
@@ -34,43 +36,36 @@ std::vector<ResultsQuery> ResultsQueries() {
       {"performance",
        "perf_cost",
        "Cost per request at full load (closed loop)",
-       "req/s",
        {"json", "plaintext"},
        Kind::kCost,
        "rps"},
       {"performance",
        "perf_p99",
        "p99 latency at a fixed open-loop rate",
-       "µs",
        {"json", "plaintext"},
        Kind::kP99,
        "p99_us"},
       {"performance",
        "perf_cold",
        "Cold start of the reference app",
-       "ms",
        {},
        Kind::kColdStart,
        "cold_start_ms"},
       {"performance",
        "perf_rss",
        "Peak RSS per worker of the reference app",
-       "MiB",
        {},
        Kind::kRss,
-       "rss_peak_bytes_per_worker",
-       1.0 / (1024 * 1024)},
+       "rss_peak_bytes_per_worker"},
       {"orm",
        "orm_cost",
        "Cost per request of the database routes (closed loop)",
-       "req/s",
        {"db", "queries"},
        Kind::kCost,
        "rps"},
       {"templates",
        "tpl_cost",
        "Cost per request of the template routes (closed loop)",
-       "req/s",
        {"fortunes"},
        Kind::kCost,
        "rps"},
@@ -186,12 +181,13 @@ std::string RouteList(const std::vector<std::string>& routes) {
 
 MeasureInput FromResults(const ResultsSet& results, const std::string& reference,
                          const ResultsQuery& q, const std::vector<std::string>& routes) {
-  MeasureInput m{
-      .criterion = q.criterion,
-      .id = q.id,
-      .label = q.label,
-      .unit = q.unit,
-      .direction = q.kind == Kind::kCost ? Direction::kHigherIsBetter : Direction::kLowerIsBetter};
+  const metrics::Metric& metric = metrics::Get(q.display_metric, "measure " + q.id);
+  MeasureInput m{.criterion = q.criterion,
+                 .id = q.id,
+                 .label = q.label,
+                 .unit = std::string(metric.display.unit),
+                 .direction = metric.higher_is_better() ? Direction::kHigherIsBetter
+                                                        : Direction::kLowerIsBetter};
   std::map<std::string, const Cell*> by_id;
   for (const Cell& c : results.cells) by_id[c.id] = &c;
   std::map<std::string, Pool> pools;                  // framework -> advantages
@@ -252,9 +248,9 @@ MeasureInput FromResults(const ResultsSet& results, const std::string& reference
   }
   for (const auto& [fw, values] : shown) {
     const double g = GeometricMean(values);
-    if (g > 0) m.values[fw] = g * q.scale;
+    if (g > 0) m.values[fw] = g * metric.display.scale;
   }
-  std::string unit = q.unit;
+  const std::string& unit = m.unit;
   for (const auto& [f, pool] : pools) {
     if (pool.adv.empty()) continue;
     m.effects[f] = pool.Get();

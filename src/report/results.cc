@@ -5,6 +5,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/metrics.h"
 #include "report/comparisons.h"
 #include "report/json_fields.h"
 #include "report/stats.h"
@@ -14,14 +15,6 @@ namespace {
 
 constexpr const char* kSchemaV1 = "fwbench.results/1";
 constexpr const char* kSchemaV2 = "fwbench.results/2";
-const char* const kSummaryMetrics[] = {"rps",
-                                       "p50_us",
-                                       "p99_us",
-                                       "p999_us",
-                                       "cpu_us_per_request",
-                                       "rss_peak_bytes_per_worker",
-                                       "cold_start_ms"};
-
 // v1: {"n", "median", "ci95": [lo, hi], "cv", "noisy", "values"}; v2: {"n", "estimate",
 // "ci95": [lo, hi] | null, "half_width_pct": x | null, "median", "cv", "values"}.
 Summary ParseSummary(const JsonFields& f, const nlohmann::json& s, const std::string& path,
@@ -179,7 +172,8 @@ Cell ParseCell(const JsonFields& f, const nlohmann::json& c, const std::string& 
   }
   const std::string spath = FieldPath(path, "summary");
   const auto& summary = f.Object(c, path, "summary");
-  for (const char* metric : kSummaryMetrics) {
+  for (const metrics::Metric& m : metrics::All()) {
+    const std::string metric(m.name);
     if (!summary.contains(metric) || summary[metric].is_null()) continue;
     Summary parsed = ParseSummary(f, summary[metric], FieldPath(spath, metric), version);
     if (parsed.n > 0) cell.summary[metric] = std::move(parsed);  // n = 0: nothing measured

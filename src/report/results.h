@@ -38,7 +38,8 @@ struct Cell {
   std::optional<double> cold_start_ms;
   // The first start after a wipe of the app's bytecode cache (v2 files from issue 12 on).
   std::optional<double> cold_compile_ms;
-  std::map<std::string, Summary> summary;  // "rps", "p99_us", ... (only those present)
+  // Per metric of the registry (common/metrics.h) that the file summarises: "rps", ...
+  std::map<std::string, Summary> summary;
   // The round number of each repetition, in file order (the `round` field; its 1-based
   // position when a v1 file predates that field). Summary::values follow the same order.
   std::vector<int> rounds;
@@ -79,8 +80,8 @@ struct Comparison {
   // from a v1 file, whose cells ran one after another within each round.
   std::string mode;
   std::string primary;  // the metric the target applies to ("rps" or "cpu_us_per_request")
-  // a/b per metric: rps, cpu_us_per_request, p50_us, p99_us (only those measured). value is
-  // the ratio; low/high its 95% interval (empty when n < 2).
+  // a/b per metric (the file's; derived: the registry's comparison metrics, common/metrics.h),
+  // only those measured. value is the ratio; low/high its 95% interval (empty when n < 2).
   std::map<std::string, stats::Estimate> metrics;
   double target_pct = 3;
   bool reached = false;  // the primary metric's interval half-width <= target_pct

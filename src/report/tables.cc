@@ -19,12 +19,24 @@ std::string StarvedLevels(const FrameworkRow& row) {
   return text;
 }
 
-std::optional<Measure> FromSummary(const Cell* cell, const char* metric) {
+std::optional<Measure> FromSummary(const Cell* cell, const std::string& metric) {
   if (!cell) return std::nullopt;
   const Summary* s = cell->Metric(metric);
   if (!s) return std::nullopt;
   if (s->n < 2) return Measure{.value = s->estimate, .n = s->n};  // no interval from one round
   return Measure{s->estimate, s->ci_low, s->ci_high, s->n};
+}
+
+// A metric's value in one cell: its Summary's estimate, except the cold start, which is the
+// cell's own field (a fwbench.results/1 file's differs from its summary's median; a /2 file's
+// is the summary's estimate).
+std::optional<Measure> CellValue(const Cell* cell, const metrics::Metric& metric) {
+  if (!cell) return std::nullopt;
+  if (metric.name == "cold_start_ms") {
+    if (!cell->cold_start_ms) return std::nullopt;
+    return Measure{.value = *cell->cold_start_ms, .n = 1};
+  }
+  return FromSummary(cell, std::string(metric.name));
 }
 
 // Highest estimated throughput among the closed-loop cells that are not starved.
@@ -66,36 +78,39 @@ FrameworkRow MakeRow(const std::string& config, const std::string& framework,
     return row;
   }
   row.status = "ok";
+  const Cell* lat = open ? open : peak;  // closed-loop latency only when no open run exists
+  for (const metrics::Metric& m : metrics::All()) {
+    if (m.display.cell == metrics::TableCell::kNone) continue;
+    const Cell* from = m.display.cell == metrics::TableCell::kPeak ? peak : lat;
+    std::optional<Measure> v = CellValue(from, m);
+    if (!v && m.name == "cold_start_ms") v = CellValue(open, m);  // every closed level starved
+    if (v) row.values[std::string(m.name)] = *v;
+  }
   if (peak) {
-    row.peak_rps = FromSummary(peak, "rps");
     row.peak_concurrency = peak->concurrency;
-    row.cpu_us_per_request = FromSummary(peak, "cpu_us_per_request");
-    row.rss_bytes_per_worker = FromSummary(peak, "rss_peak_bytes_per_worker");
-    row.cold_start_ms = peak->cold_start_ms;
     row.cold_compile_ms = peak->cold_compile_ms;
   }
-  const Cell* lat = open ? open : peak;  // closed-loop latency only when no open run exists
   row.latency_rate = open ? open->rate : std::nullopt;
   if (open && open->Saturated() && open->Metric("rps"))
     row.saturated_at = open->Metric("rps")->estimate;
-  row.p50_us = FromSummary(lat, "p50_us");
-  row.p99_us = FromSummary(lat, "p99_us");
-  row.p999_us = FromSummary(lat, "p999_us");
-  if (!row.cold_start_ms && open) row.cold_start_ms = open->cold_start_ms;
   if (!row.cold_compile_ms && open) row.cold_compile_ms = open->cold_compile_ms;
+  for (const Cell* c : {peak, open})
+    if (const Summary* e = c ? c->Metric("error_ratio") : nullptr; e && e->estimate > 0)
+      row.error_ratio = std::max(row.error_ratio.value_or(0), e->estimate);
   return row;
 }
 
-std::optional<Measure> FromEstimate(const Comparison& c, const char* metric) {
+std::optional<Measure> FromEstimate(const Comparison& c, const std::string& metric) {
   const stats::Estimate* e = c.Metric(metric);
   if (!e) return std::nullopt;
   return Measure{e->value, e->low, e->high, e->n};
 }
 
-std::optional<double> EstimateRatio(const Cell& a, const Cell& b, const char* metric) {
-  const Summary *sa = a.Metric(metric), *sb = b.Metric(metric);
-  if (!sa || !sb || !(sb->estimate > 0)) return std::nullopt;
-  return sa->estimate / sb->estimate;
+// The ratio of the two cells' values (CellValue), without an interval.
+std::optional<Measure> EstimateRatio(const Cell& a, const Cell& b, const metrics::Metric& m) {
+  const std::optional<Measure> va = CellValue(&a, m), vb = CellValue(&b, m);
+  if (!va || !vb || !(vb->value > 0)) return std::nullopt;
+  return Measure{.value = va->value / vb->value};
 }
 
 std::string LevelOf(const Comparison& c) {
@@ -117,15 +132,14 @@ RatioRow MakeRatio(const Comparison& c, const Cell& a, const Cell& b) {
              .noisy = c.noisy,
              .saturated = a.Saturated() || b.Saturated(),
              .starved = c.starved || a.starved || b.starved};
-  r.rps = FromEstimate(c, "rps");
-  r.cpu_us_per_request = FromEstimate(c, "cpu_us_per_request");
-  if (!r.saturated) {
-    r.p50_us = FromEstimate(c, "p50_us");
-    r.p99_us = FromEstimate(c, "p99_us");
+  for (const metrics::Metric& m : metrics::All()) {
+    const std::string name(m.name);
+    if (r.saturated && m.display.cell == metrics::TableCell::kLatency) continue;
+    std::optional<Measure> v;
+    if (m.display.ratio == metrics::RatioColumn::kInterval) v = FromEstimate(c, name);
+    if (m.display.ratio == metrics::RatioColumn::kOfEstimates) v = EstimateRatio(a, b, m);
+    if (v) r.values[name] = *v;
   }
-  r.rss_bytes_per_worker = EstimateRatio(a, b, "rss_peak_bytes_per_worker");
-  if (a.cold_start_ms && b.cold_start_ms && *b.cold_start_ms > 0)
-    r.cold_start_ms = *a.cold_start_ms / *b.cold_start_ms;
   return r;
 }
 
@@ -147,19 +161,18 @@ struct RatioOrder {
   }
 };
 
-std::string Cell3(const std::optional<Measure>& m, double scale = 1, int digits = 3,
-                  bool noisy = false) {
+std::string MeasureText(const Measure* m, double scale, int digits, bool interval) {
   if (!m) return "–";
-  std::string text = m->low && m->high
-                         ? WithCi(m->value * scale, *m->low * scale, *m->high * scale, digits)
-                         : Sig(m->value * scale, digits);
-  return noisy ? text + " ⚠" : text;
+  return interval && m->low && m->high
+             ? WithCi(m->value * scale, *m->low * scale, *m->high * scale, digits)
+             : Sig(m->value * scale, digits);
 }
 
-std::string PlainRatio(const std::optional<double>& v) { return v ? Sig(*v) : "–"; }
-
-std::string Plain(const std::optional<Measure>& m, double scale = 1) {
-  return m ? Sig(m->value * scale) : "–";
+// Whether some ok cell of `results` has `metric` (a cold start counts from the cell's field).
+bool Measured(const ResultsSet& results, const metrics::Metric& metric) {
+  for (const Cell& c : results.cells)
+    if (c.ok() && CellValue(&c, metric)) return true;
+  return false;
 }
 
 }  // namespace
@@ -181,9 +194,15 @@ std::vector<RouteTable> BuildRouteTables(const ResultsSet& results) {
     if (a == by_id.end() || b == by_id.end() || !a->second->ok() || !b->second->ok()) continue;
     comparisons[a->second->route].emplace_back(&c, a->second);
   }
+  std::vector<const metrics::Metric*> columns, ratio_columns;
+  for (const metrics::Metric& m : metrics::All()) {
+    const bool shown = m.display.always || Measured(results, m);
+    if (shown && m.display.cell != metrics::TableCell::kNone) columns.push_back(&m);
+    if (shown && m.display.ratio != metrics::RatioColumn::kNone) ratio_columns.push_back(&m);
+  }
   std::vector<RouteTable> tables;
   for (const std::string& route : routes) {
-    RouteTable t{.route = route};
+    RouteTable t{.route = route, .columns = columns, .ratio_columns = ratio_columns};
     for (auto& [config, per_fw] : by[route]) {
       for (const std::string& fw : results.frameworks)
         t.rows.push_back(MakeRow(config, fw, per_fw[fw]));
@@ -210,9 +229,39 @@ std::string RateText(const FrameworkRow& row) {
 }
 
 std::string ColdStartText(const FrameworkRow& row) {
-  if (!row.cold_start_ms) return "–";
-  std::string text = Sig(*row.cold_start_ms);
+  const Measure* cold = row.Value("cold_start_ms");
+  if (!cold) return "–";
+  std::string text = Sig(cold->value);
   return row.cold_compile_ms ? text + " (compile: " + Sig(*row.cold_compile_ms) + ")" : text;
+}
+
+std::string ErrorsText(const FrameworkRow& row) {
+  return row.error_ratio ? " (errors: " + Sig(*row.error_ratio * 100, 2) + "%)" : "";
+}
+
+std::string ValueText(const FrameworkRow& row, const metrics::Metric& metric, int digits) {
+  if (metric.name == "cold_start_ms") return ColdStartText(row);
+  const std::string text = MeasureText(row.Value(std::string(metric.name)), metric.display.scale,
+                                       digits, metric.display.interval);
+  return metric.name == "rps" ? text + StarvedText(row) + ErrorsText(row) : text;
+}
+
+std::string RatioText(const RatioRow& row, const metrics::Metric& metric) {
+  const std::string name(metric.name);
+  const Measure* m = row.Value(name);
+  if (!m) return "–";
+  const std::string text = MeasureText(m, 1, 3, true);
+  return row.noisy && row.primary == name ? text + " ⚠" : text;
+}
+
+const Measure* FrameworkRow::Value(const std::string& metric) const {
+  auto it = values.find(metric);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+const Measure* RatioRow::Value(const std::string& metric) const {
+  auto it = values.find(metric);
+  return it == values.end() ? nullptr : &it->second;
 }
 
 std::string StarvedText(const FrameworkRow& row) {
@@ -285,40 +334,49 @@ std::string RenderTablesMarkdown(const ResultsSet& results, const std::vector<Ro
   md += ".\n" + EstimatesNote(results) + "\n\n" + RatiosNote(results) + "\n\n";
   for (const RouteTable& t : tables) {
     md += "## /" + t.route + "\n\n" + machine + "\n\n";
-    md +=
-        "| server · profile · db | framework | req/s [95% CI] | c | rate req/s | p50 µs | p99 µs | "
-        "p99.9 µs | CPU µs/req | RSS MiB/worker | cold start ms |\n";
-    md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    const std::string numeric = "---:|";
+    std::string header = "| server · profile · db | framework |", rule = "|---|---|";
+    for (const metrics::Metric* m : t.columns) {
+      header += " " + std::string(m->display.header) + " |";
+      rule += numeric;
+      if (LevelColumnsFollow(*m)) {
+        header += " c | rate req/s |";
+        rule += numeric + numeric;
+      }
+    }
+    md += header + "\n" + rule + "\n";
     for (const FrameworkRow& r : t.rows) {
+      md += "| " + MdCell(r.config) + " | " + r.framework + " |";
       if (r.status != "ok") {
-        md += "| " + MdCell(r.config) + " | " + r.framework + " | " + MdCell(r.status) +
-              " | | | | | | | | |\n";
+        md += " " + MdCell(r.status) + " |";
+        for (size_t i = 1; i < ColumnCount(t); ++i) md += " |";
+        md += "\n";
         continue;
       }
-      md += "| " + MdCell(r.config) + " | " + r.framework + " | " + Cell3(r.peak_rps, 1, 4) +
-            StarvedText(r) + " | " +
-            (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") + " | " + RateText(r) +
-            " | " + Plain(r.p50_us) + " | " + Cell3(r.p99_us) + " | " + Plain(r.p999_us) + " | " +
-            Cell3(r.cpu_us_per_request) + " | " +
-            Plain(r.rss_bytes_per_worker, 1.0 / (1024 * 1024)) + " | " +
-            ColdStartText(r) + " |\n";
+      for (const metrics::Metric* m : t.columns) {
+        md += " " + ValueText(r, *m, m->display.digits) + " |";
+        if (LevelColumnsFollow(*m))
+          md += " " + (r.peak_concurrency ? std::to_string(r.peak_concurrency) : "–") + " | " +
+                RateText(r) + " |";
+      }
+      md += "\n";
     }
     if (!t.ratios.empty()) {
       md +=
           "\nComparisons (a/b across rounds with [95% CI]; ⚠: interval wider than the "
           "target):\n\n";
-      md +=
-          "| server · profile · db | a/b | level | rounds | target reached | req/s | p50 | p99 | "
-          "CPU/req | RSS/worker | cold start |\n";
-      md += "|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n";
+      header = "| server · profile · db | a/b | level | rounds | target reached |";
+      rule = "|---|---|---|---:|---|";
+      for (const metrics::Metric* m : t.ratio_columns) {
+        header += " " + std::string(m->display.ratio_header) + " |";
+        rule += numeric;
+      }
+      md += header + "\n" + rule + "\n";
       for (const RatioRow& r : t.ratios) {
         md += "| " + MdCell(r.config) + " | " + r.numerator + "/" + r.denominator + " | " +
-              LevelText(r) + " | " + std::to_string(r.rounds) + " | " + TargetText(r) + " | " +
-              Cell3(r.rps, 1, 3, r.noisy && r.primary == "rps") + " | " + Cell3(r.p50_us) + " | " +
-              Cell3(r.p99_us) + " | " +
-              Cell3(r.cpu_us_per_request, 1, 3, r.noisy && r.primary == "cpu_us_per_request") +
-              " | " + PlainRatio(r.rss_bytes_per_worker) + " | " + PlainRatio(r.cold_start_ms) +
-              " |\n";
+              LevelText(r) + " | " + std::to_string(r.rounds) + " | " + TargetText(r) + " |";
+        for (const metrics::Metric* m : t.ratio_columns) md += " " + RatioText(r, *m) + " |";
+        md += "\n";
       }
     }
     md += "\n";
@@ -333,55 +391,77 @@ nlohmann::json ToJson(const Measure& m) {
 }
 
 namespace {
-nlohmann::json Opt(const std::optional<Measure>& m) { return m ? ToJson(*m) : nlohmann::json(); }
 nlohmann::json Opt(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
+
+// fwbench.report/1 keys that predate the registry: a row's req/s is its peak's, and RSS is
+// "rss_bytes_per_worker"; every other metric's key is its name.
+std::string RowKey(const metrics::Metric& m) {
+  if (m.name == "rps") return "peak_rps";
+  if (m.name == "rss_peak_bytes_per_worker") return "rss_bytes_per_worker";
+  return std::string(m.name);
+}
+
+std::string RatioKey(const metrics::Metric& m) {
+  return m.name == "rss_peak_bytes_per_worker" ? "rss_bytes_per_worker" : std::string(m.name);
+}
+
+// A Measure, or a plain number for a value without an interval of its own (a cell's cold
+// start; a ratio of two cells' estimates); null when absent.
+nlohmann::json Value(const Measure* m, bool plain) {
+  if (!m) return nullptr;
+  return plain ? nlohmann::json(m->value) : ToJson(*m);
+}
+
 }  // namespace
 
-nlohmann::json ToJson(const RatioRow& r) {
-  return {{"config", r.config},
-          {"numerator", r.numerator},
-          {"denominator", r.denominator},
-          {"comparison", r.comparison},
-          {"level", r.level},
-          {"mode", r.mode},
-          {"primary", r.primary},
-          {"rounds", r.rounds},
-          {"target_pct", r.target_pct},
-          {"half_width_pct", Opt(r.half_width_pct)},
-          {"reached", r.reached},
-          {"noisy", r.noisy},
-          {"saturated", r.saturated},
-          {"starved", r.starved},
-          {"rps", Opt(r.rps)},
-          {"p50_us", Opt(r.p50_us)},
-          {"p99_us", Opt(r.p99_us)},
-          {"cpu_us_per_request", Opt(r.cpu_us_per_request)},
-          {"rss_bytes_per_worker", Opt(r.rss_bytes_per_worker)},
-          {"cold_start_ms", Opt(r.cold_start_ms)}};
+bool LevelColumnsFollow(const metrics::Metric& metric) { return metric.name == "rps"; }
+
+size_t ColumnCount(const RouteTable& table) {
+  size_t n = 0;
+  for (const metrics::Metric* m : table.columns) n += LevelColumnsFollow(*m) ? 3 : 1;
+  return n;
+}
+
+nlohmann::json ToJson(const RatioRow& r, const std::vector<const metrics::Metric*>& columns) {
+  nlohmann::json j = {{"config", r.config},
+                      {"numerator", r.numerator},
+                      {"denominator", r.denominator},
+                      {"comparison", r.comparison},
+                      {"level", r.level},
+                      {"mode", r.mode},
+                      {"primary", r.primary},
+                      {"rounds", r.rounds},
+                      {"target_pct", r.target_pct},
+                      {"half_width_pct", Opt(r.half_width_pct)},
+                      {"reached", r.reached},
+                      {"noisy", r.noisy},
+                      {"saturated", r.saturated},
+                      {"starved", r.starved}};
+  for (const metrics::Metric* m : columns)
+    j[RatioKey(*m)] = Value(r.Value(std::string(m->name)),
+                            m->display.ratio == metrics::RatioColumn::kOfEstimates);
+  return j;
 }
 
 nlohmann::json ToJson(const RouteTable& t) {
   nlohmann::json rows = nlohmann::json::array(), ratios = nlohmann::json::array();
   for (const FrameworkRow& r : t.rows) {
-    rows.push_back({{"config", r.config},
-                    {"framework", r.framework},
-                    {"status", r.status},
-                    {"peak_rps", Opt(r.peak_rps)},
-                    {"peak_concurrency", r.peak_concurrency},
-                    {"latency_rate", Opt(r.latency_rate)},
-                    {"latency_saturated_at", Opt(r.saturated_at)},
-                    {"p50_us", Opt(r.p50_us)},
-                    {"p99_us", Opt(r.p99_us)},
-                    {"p999_us", Opt(r.p999_us)},
-                    {"cpu_us_per_request", Opt(r.cpu_us_per_request)},
-                    {"rss_bytes_per_worker", Opt(r.rss_bytes_per_worker)},
-                    {"cold_start_ms", Opt(r.cold_start_ms)},
-                    {"cold_compile_ms", Opt(r.cold_compile_ms)},
-                    {"starved", r.starved}});
+    nlohmann::json row = {{"config", r.config},
+                          {"framework", r.framework},
+                          {"status", r.status},
+                          {"peak_concurrency", r.peak_concurrency},
+                          {"latency_rate", Opt(r.latency_rate)},
+                          {"latency_saturated_at", Opt(r.saturated_at)},
+                          {"cold_compile_ms", Opt(r.cold_compile_ms)},
+                          {"starved", r.starved}};
+    for (const metrics::Metric* m : t.columns)
+      row[RowKey(*m)] = Value(r.Value(std::string(m->name)), m->name == "cold_start_ms");
+    if (r.error_ratio) row["error_ratio"] = *r.error_ratio;
+    rows.push_back(std::move(row));
   }
-  for (const RatioRow& r : t.ratios) ratios.push_back(ToJson(r));
+  for (const RatioRow& r : t.ratios) ratios.push_back(ToJson(r, t.ratio_columns));
   return {{"route", t.route}, {"rows", rows}, {"ratios", ratios}};
 }
 

@@ -30,7 +30,7 @@ std::vector<std::string> ServerEnvironment(const AppServerConfig& config) {
   env["VIRTUAL_ENV"] = venv.string();
   env["PATH"] = (venv / "bin").string() + ":" + env["PATH"];
   std::string pythonpath;
-  for (const auto& p : config.framework->pythonpath)
+  for (const auto& p : config.framework->sys_path)
     pythonpath += (pythonpath.empty() ? "" : ":") + p.string();
   env["PYTHONPATH"] = pythonpath;
   env["PYTHONUNBUFFERED"] = "1";
@@ -126,7 +126,8 @@ launch::Server StartAppServer(const AppServerConfig& config) {
       {"fwbench", config.fwbench_exe.string()},    {"root", SourceDir().string()},
       {"app_dir", config.framework->dir.string()}, {"wsgi", config.framework->wsgi},
       {"framework", config.framework->name},       {"profile", config.profile},
-      {"database_url", config.database_url}};
+      {"database_url", config.database_url},
+      {"frameworks_file", config.frameworks_file.string()}};
   const std::vector<std::string>* argv = &config.server->argv;
   if (config.proxy) {
     auto it = config.server->behind.find(config.proxy->name);

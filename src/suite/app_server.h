@@ -5,15 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "launch/app_catalog.h"
 #include "launch/server.h"
 #include "launch/server_template.h"
-#include "suite/frameworks.h"
 
 namespace fwbench::suite {
 
 struct AppServerConfig {
   const launch::ServerTemplate* server = nullptr;
-  const Framework* framework = nullptr;
+  const launch::AppEntry* framework = nullptr;
+  std::filesystem::path frameworks_file;  // {frameworks_file}: the catalogue it came from
   std::string profile, database_url;
   int workers = 1, threads = 1;
   std::vector<int> cpus;              // server pinning

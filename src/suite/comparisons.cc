@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "common/metrics.h"
 #include "common/paired_stats.h"
 
 namespace fwbench::suite {
@@ -9,20 +10,12 @@ namespace {
 
 using nlohmann::json;
 
-const char* const kMetrics[][2] = {
-    {"rps", "/load/overall/rps"},
-    {"cpu_us_per_request", "/server/cpu_us_per_request"},
-    {"p50_us", "/load/overall/latency/corrected/p50_us"},
-    {"p99_us", "/load/overall/latency/corrected/p99_us"},
-    {"rss_peak_bytes_per_worker", "/server/rss_peak_bytes_per_worker"}};
-
-// round -> value of the metric at `pointer`, for rounds where it is a positive number.
-std::map<int, double> ByRound(const json& cell, const json::json_pointer& pointer) {
+// round -> value of the metric, for rounds where it is a positive number.
+std::map<int, double> ByRound(const json& cell, const metrics::Metric& metric) {
   std::map<int, double> out;
   for (const auto& rep : cell.value("repetitions", json::array())) {
-    if (!rep.contains(pointer) || !rep.at(pointer).is_number()) continue;
-    const double v = rep.at(pointer).get<double>();
-    if (v > 0) out[rep.value("round", 0)] = v;
+    const std::optional<double> v = metrics::ValueIn(rep, metric);
+    if (v && *v > 0) out[rep.value("round", 0)] = *v;
   }
   return out;
 }
@@ -42,22 +35,23 @@ json Compare(const json& a, const json& b, const Paired& paired) {
     c[key] = a.value(key, json());
   c["mode"] = paired.mode;
   c["primary"] = primary;
-  json metrics = json::object();
+  json estimates = json::object();  // metric -> Estimate of a/b
   int rounds = 0;
-  for (const auto& [name, path] : kMetrics) {
-    const json::json_pointer pointer(path);
-    const auto va = ByRound(a, pointer), vb = ByRound(b, pointer);
+  for (const metrics::Metric& metric : metrics::All()) {
+    if (!metric.comparison) continue;
+    const std::string name(metric.name);
+    const auto va = ByRound(a, metric), vb = ByRound(b, metric);
     std::vector<double> ratios;
     for (const auto& [round, x] : va)
       if (auto it = vb.find(round); it != vb.end()) ratios.push_back(x / it->second);
     if (ratios.empty()) continue;
-    metrics[name] = stats::ToJson(stats::AcrossRounds(ratios), "ratio");
+    estimates[name] = stats::ToJson(stats::AcrossRounds(ratios), "ratio");
     if (name == primary) rounds = static_cast<int>(ratios.size());
   }
-  if (!metrics.contains(primary)) return nullptr;
-  const json& half = metrics[primary]["half_width_pct"];
+  if (!estimates.contains(primary)) return nullptr;
+  const json& half = estimates[primary]["half_width_pct"];
   const bool reached = half.is_number() && half.get<double>() <= paired.target_pct;
-  c["metrics"] = std::move(metrics);
+  c["metrics"] = std::move(estimates);
   c["target_pct"] = paired.target_pct;
   c["reached"] = reached;
   c["noisy"] = !reached;

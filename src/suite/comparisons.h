@@ -14,11 +14,11 @@ std::string GroupOf(const nlohmann::json& cell);
 
 // Builds the "comparisons" array from `cells` (results cells with repetitions): a before b in
 // `frameworks`, same profile and group, both with at least one round. Rounds pair by their
-// "round" number; a round only one side has is left out. Each metric's per-round ratio is
-// a/b of that round's values; across rounds, stats::AcrossRounds. `primary` is rps for a
-// closed-model level in mode "slices", else cpu_us_per_request (in a duet the apps share the
-// CPUs, and at an open-model rate both serve the same req/s); `reached` when the primary's
-// half-width <= target.
+// "round" number; a round only one side has is left out. Each comparison metric of the
+// registry (common/metrics.h) gets per-round ratios a/b of that round's positive values; across
+// rounds, stats::AcrossRounds. `primary` is rps for a closed-model level in mode "slices", else
+// cpu_us_per_request (in a duet the apps share the CPUs, and at an open-model rate both serve the
+// same req/s); `reached` when the primary's half-width <= target.
 nlohmann::json BuildComparisons(const nlohmann::json& cells,
                                 const std::vector<std::string>& frameworks, const Paired& paired);
 

@@ -4,18 +4,10 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/metrics.h"
 #include "suite/stats.h"
 
 namespace fwbench::suite {
-namespace {
-
-double At(const nlohmann::json& doc, const nlohmann::json::json_pointer& pointer) {
-  if (!doc.contains(pointer)) return 0;
-  const auto& value = doc.at(pointer);
-  return value.is_number() ? value.get<double>() : 0;
-}
-
-}  // namespace
 
 void ResultsFile::LoadEarlier() {
   if (!std::filesystem::exists(path_)) return;
@@ -105,24 +97,16 @@ void ResultsFile::Save() const { WriteFileAtomic(path_, doc_.dump() + "\n"); }
 
 void Summarize(nlohmann::json& cell) {
   using nlohmann::json;
-  struct Metric {
-    const char* name;
-    json::json_pointer pointer;
-  };
-  const std::vector<Metric> metrics = {
-      {"rps", json::json_pointer("/load/overall/rps")},
-      {"p50_us", json::json_pointer("/load/overall/latency/corrected/p50_us")},
-      {"p99_us", json::json_pointer("/load/overall/latency/corrected/p99_us")},
-      {"p999_us", json::json_pointer("/load/overall/latency/corrected/p999_us")},
-      {"cpu_us_per_request", json::json_pointer("/server/cpu_us_per_request")},
-      {"rss_peak_bytes_per_worker", json::json_pointer("/server/rss_peak_bytes_per_worker")},
-      {"cold_start_ms", json::json_pointer("/server/cold_start_ms")},
-      {"error_ratio", json::json_pointer("/error_ratio")}};
   json summary = json::object();
-  for (const Metric& metric : metrics) {
-    std::vector<double> values;
-    for (const auto& rep : cell["repetitions"]) values.push_back(At(rep, metric.pointer));
-    summary[metric.name] = ToJson(suite::Summarize(values));
+  for (const metrics::Metric& metric : metrics::All()) {
+    std::vector<double> values;  // a repetition without the figure counts as 0
+    for (const auto& rep : cell["repetitions"])
+      values.push_back(metrics::ValueIn(rep, metric).value_or(0));
+    switch (metric.estimator) {
+      case metrics::Estimator::kAcrossRounds:
+        summary[std::string(metric.name)] = ToJson(suite::Summarize(values));
+        break;
+    }
   }
   int disturbed = 0;
   for (const auto& rep : cell["repetitions"])

@@ -57,7 +57,9 @@ class ResultsFile {
   int reused_ = 0;
 };
 
-// Recomputes cell["summary"] from cell["repetitions"]; summary.host_disturbed counts the kept
+// Recomputes cell["summary"] from cell["repetitions"]: one Summary (suite/stats.h) per metric of
+// the registry (common/metrics.h), from the value at its pointer in each repetition (0 where
+// a repetition lacks it); summary.host_disturbed counts the kept
 // repetitions whose host check found the host slowed (retries ran out). Also sets
 // cell["connections"] (ConnectionsSummary), cell["starved"] (a connection completed nothing in
 // some round) and cell["unfinished"] (UnfinishedTotal).

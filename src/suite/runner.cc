@@ -23,7 +23,6 @@
 #include "suite/bytecode_cache.h"
 #include "suite/comparisons.h"
 #include "suite/databases.h"
-#include "suite/frameworks.h"
 #include "suite/group_run.h"
 #include "suite/host_gate.h"
 #include "suite/matrix.h"
@@ -44,7 +43,7 @@ struct RunContext {
   const VerifyFn& verify;
   const std::atomic<bool>& stop;
   launch::ServerCatalog catalog;
-  std::map<std::string, Framework> frameworks;
+  launch::AppCatalog frameworks;
   std::vector<int> server_cpus, load_cpus;
   std::vector<CellSpec> cells;
   SplitMix64 rng;  // slice orders, group orders, hash seeds
@@ -74,7 +73,7 @@ void CheckNames(RunContext& ctx) {
     }
   }
   for (size_t i = 0; i < ctx.suite.frameworks.size(); ++i)
-    if (!ctx.frameworks.count(ctx.suite.frameworks[i]))
+    if (!ctx.frameworks.apps.count(ctx.suite.frameworks[i]))
       throw Error("no framework named \"" + ctx.suite.frameworks[i] + "\"",
                   "suite frameworks[" + std::to_string(i) + "]",
                   "add it to " + ctx.suite.frameworks_file.string());
@@ -105,7 +104,7 @@ json BuildMeta(RunContext& ctx, const ResultsFile& results) {
   json meta = CollectMetadata();
   json servers = json::object(), frameworks = json::object();
   for (const auto& name : ctx.suite.servers) servers[name] = ctx.catalog.servers[name].source;
-  for (const auto& name : ctx.suite.frameworks) frameworks[name] = ctx.frameworks[name].source;
+  for (const auto& name : ctx.suite.frameworks) frameworks[name] = ctx.frameworks.Find(name).source;
   meta["suite"] = ctx.suite.source;
   meta["servers"] = servers;
   meta["frameworks"] = frameworks;
@@ -150,7 +149,8 @@ class BlockServers {
     }
     AppServerConfig config;
     config.server = &ctx_.catalog.servers.at(cell.server);
-    config.framework = &ctx_.frameworks.at(cell.framework);
+    config.framework = &ctx_.frameworks.Find(cell.framework);
+    config.frameworks_file = ctx_.frameworks.file;
     config.profile = cell.profile;
     config.workers = ctx_.suite.workers;
     config.threads = ctx_.suite.threads;
@@ -221,7 +221,7 @@ class BlockServers {
     for (const CellSpec& c : ctx_.cells)
       missing |= c.GroupKey() == key && results_.Cell(c.id)["cold_compile_ms"].is_null();
     if (!missing) return;
-    const auto& dirs = config.framework->pythonpath;
+    const auto& dirs = config.framework->sys_path;
     try {
       WipeBytecode(dirs);
       progress_.Note("starting " + name + " after a bytecode-cache wipe (cold compile)");
@@ -401,7 +401,7 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
   const uint64_t seed = options.seed ? options.seed : std::random_device{}();
   ctx.rng.state = seed;
   ctx.catalog = launch::LoadServerCatalog(suite.servers_file);
-  ctx.frameworks = LoadFrameworks(suite.frameworks_file);
+  ctx.frameworks = launch::LoadAppCatalog(suite.frameworks_file);
   CheckNames(ctx);
   ctx.server_cpus = launch::ParseCpuList(suite.server_cpus, "suite pinning.server_cpus");
   ctx.load_cpus = launch::ParseCpuList(suite.load_cpus, "suite pinning.load_cpus");
@@ -466,7 +466,7 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
 
   // Measured starts read a warm bytecode cache (a fresh checkout has none).
   for (const auto& name : suite.frameworks)
-    WarmBytecode(VenvPython(), ctx.frameworks[name].pythonpath);
+    WarmBytecode(VenvPython(), ctx.frameworks.Find(name).sys_path);
 
   HostGate gate(suite.host_check, HostProbe(options, ctx.server_cpus),
                 [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); });

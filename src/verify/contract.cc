@@ -1,5 +1,8 @@
 #include "verify/contract.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/paths.h"
@@ -72,6 +75,39 @@ RouteStatements ReadRouteStatements(const json& route) {
   return out;
 }
 
+std::string ReadText(const std::filesystem::path& path, const std::string& where) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error("cannot read expected file " + path.string(), where,
+                "give a path relative to the contract's folder that exists");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Reads each html_equals rule's expected_file into the rule (kExpectedFileText).
+void LoadExpectedFiles(json& contract, const std::filesystem::path& contract_path) {
+  for (json& route : contract.at("routes")) {
+    if (!route.is_object() || !route.contains("cases") || !route.at("cases").is_array()) continue;
+    for (json& test_case : route.at("cases")) {
+      if (!test_case.is_object() || !test_case.contains("expect")) continue;
+      json& expect = test_case.at("expect");
+      if (!expect.is_object() || !expect.contains("body")) continue;
+      json& body = expect.at("body");
+      if (!body.is_object() || body.value("kind", "") != "html_equals") continue;
+      const std::string where = contract_path.string() + ": route " + route.value("name", "?") +
+                                " case " + test_case.value("name", "?") + " expect.body";
+      if (!body.contains("expected_file") || !body.at("expected_file").is_string()) {
+        throw Error("html_equals rule without expected_file", where,
+                    "name the expected page, relative to the contract's folder");
+      }
+      auto file = contract_path.parent_path() / body.at("expected_file").get<std::string>();
+      body[kExpectedFileText] = ReadText(file, where + ".expected_file");
+    }
+  }
+}
+
 }  // namespace
 
 std::filesystem::path DefaultContractPath() { return SourceDir() / "apps" / "contract.json"; }
@@ -86,6 +122,7 @@ json LoadContract(const std::filesystem::path& path) {
   if (!contract.contains("routes") || !contract.at("routes").is_array()) {
     throw Error("contract has no routes array", path.string() + ": routes");
   }
+  LoadExpectedFiles(contract, path);
   return contract;
 }
 

@@ -14,8 +14,13 @@ namespace fwbench::verify {
 std::filesystem::path DefaultContractPath();
 
 // Reads and checks the contract: schema "fwbench.contract/1" and a routes array. Throws
-// fwbench::Error naming the file and the field otherwise.
+// fwbench::Error naming the file and the field otherwise. Every `html_equals` body rule's
+// `expected_file` (relative to the contract's folder) is read into the rule as
+// kExpectedFileText, so checking a response reads no file; a missing file throws.
 nlohmann::json LoadContract(const std::filesystem::path& path);
+
+// The key under which LoadContract stores an html_equals rule's expected page.
+inline constexpr char kExpectedFileText[] = "expected_file_text";
 
 // The request a case describes: route method, case path (or the route's), "?query", headers,
 // and the body ({"json": V} compact, {"text": S}, {"repeat": C, "bytes": N}).

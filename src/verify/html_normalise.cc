@@ -1,5 +1,6 @@
 #include "verify/html_normalise.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -62,27 +63,63 @@ std::string CanonicalText(std::string_view raw) {
   return HtmlEscape(collapsed);
 }
 
-// `raw` is a whole tag from '<' to '>' inclusive.
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A declaration ("!DOCTYPE html"): lower-cased, whitespace runs collapsed to one space.
+std::string CanonicalDeclaration(std::string_view inner) {
+  std::string out = "<";
+  for (char c : inner) {
+    if (!IsSpace(c)) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  if (out.back() == ' ') out.pop_back();
+  return out + ">";
+}
+
+// The attribute value starting at inner[i] (after "="): quoted with " or ', or bare up to
+// whitespace. Advances `i` past it.
+std::string_view AttributeValue(std::string_view inner, size_t& i) {
+  if (i < inner.size() && (inner[i] == '"' || inner[i] == '\'')) {
+    size_t end = inner.find(inner[i], i + 1);
+    if (end == std::string_view::npos) end = inner.size();
+    std::string_view value = inner.substr(i + 1, end - i - 1);
+    i = std::min(end + 1, inner.size());
+    return value;
+  }
+  size_t start = i;
+  while (i < inner.size() && !IsSpace(inner[i])) ++i;
+  return inner.substr(start, i - start);
+}
+
+// `raw` is a whole tag from '<' to '>' inclusive. An element tag becomes
+// `<name attr="value" flag>`: names lower-cased, each value entity-decoded and re-escaped in
+// double quotes (so quoting and escaping style do not matter), attributes in written order.
 std::string CanonicalTag(std::string_view raw) {
   std::string_view inner = raw.substr(1, raw.size() - 2);
   while (!inner.empty() && (IsSpace(inner.back()) || inner.back() == '/')) inner.remove_suffix(1);
-  std::string out = "<";
-  bool in_name = true, in_quote = false, doctype = !inner.empty() && inner[0] == '!';
-  char quote = 0;
-  for (char c : inner) {
-    if (in_quote) {
-      out += c;
-      if (c == quote) in_quote = false;
-      continue;
-    }
-    if (IsSpace(c)) {
-      in_name = false;
-      if (out.back() != ' ') out += ' ';
-      continue;
-    }
-    if (c == '"' || c == '\'') in_quote = true, quote = c;
-    bool lower = in_name || doctype;
-    out += lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+  if (!inner.empty() && inner[0] == '!') return CanonicalDeclaration(inner);
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < inner.size() && IsSpace(inner[i])) ++i;
+  };
+  while (i < inner.size() && !IsSpace(inner[i])) ++i;
+  std::string out = "<" + Lower(inner.substr(0, i));
+  for (skip_space(); i < inner.size(); skip_space()) {
+    size_t name_start = i;
+    while (i < inner.size() && !IsSpace(inner[i]) && inner[i] != '=') ++i;
+    out += " " + Lower(inner.substr(name_start, i - name_start));
+    skip_space();
+    if (i >= inner.size() || inner[i] != '=') continue;
+    ++i;
+    skip_space();
+    out += "=\"" + HtmlEscape(DecodeEntities(AttributeValue(inner, i))) + "\"";
   }
   return out + ">";
 }
@@ -109,6 +146,21 @@ bool StartsTag(std::string_view html, size_t pos) {
   return std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!';
 }
 
+size_t SharedPrefix(const std::string& a, const std::string& b) {
+  size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
+
+// `token` shortened for a message; when it shares more than 30 bytes with the token it is
+// compared with, it starts 20 bytes before the first difference ("...trust &lt;script").
+std::string FromDifference(const std::string& token, size_t shared) {
+  if (shared <= 30) return Shorten(token);
+  size_t start = shared - 20;
+  while (start > 0 && (static_cast<unsigned char>(token[start]) & 0xC0) == 0x80) --start;
+  return "..." + Shorten(token.substr(start));
+}
+
 std::string ShortenFront(const std::string& s) {
   if (s.size() <= 60) return s;
   size_t cut = s.size() - 57;
@@ -131,7 +183,6 @@ std::string DecodeEntities(std::string_view text) {
   }
   return out;
 }
-
 
 std::vector<std::string> HtmlTokens(std::string_view html) {
   std::vector<std::string> tokens;
@@ -178,8 +229,11 @@ std::string HtmlDifference(std::string_view expected_html, std::string_view actu
   if (i == expected.size() && i == actual.size()) return "";
   std::string before;
   for (size_t j = i >= 4 ? i - 4 : 0; j < i; ++j) before += expected[j];
-  auto at = [i](const std::vector<std::string>& tokens) {
-    return i < tokens.size() ? "'" + Shorten(tokens[i]) + "'" : std::string("the end");
+  size_t shared =
+      i < expected.size() && i < actual.size() ? SharedPrefix(expected[i], actual[i]) : 0;
+  auto at = [i, shared](const std::vector<std::string>& tokens) {
+    return i < tokens.size() ? "'" + FromDifference(tokens[i], shared) + "'"
+                             : std::string("the end");
   };
   return "token " + std::to_string(i) + ": expected " + at(expected) + " got " + at(actual) +
          (before.empty() ? "" : " (after '" + ShortenFront(before) + "')");

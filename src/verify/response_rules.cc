@@ -111,24 +111,44 @@ void CheckPersisted(const json& rows, const WorldReader& read_worlds, BodyOutcom
   outcome.summary += " persisted (read back " + Rows(ids.size()) + ")";
 }
 
-void CheckFortunes(const json& rule, const json& contract, const std::string& body,
+// The rule's must_contain / must_not_contain strings against the raw body (the escaping
+// check), as problems named "<kind> must_contain" / "<kind> must_not_contain".
+void CheckEscaping(const std::string& kind, const json& rule, const std::string& body,
                    BodyOutcome& outcome) {
   for (const json& needle : rule.value("must_contain", json::array())) {
     if (body.find(needle.get<std::string>()) == std::string::npos) {
       outcome.problems.push_back(
-          {"fortunes_table must_contain", "body lacks " + Quote(needle.get<std::string>())});
+          {kind + " must_contain", "body lacks " + Quote(needle.get<std::string>())});
     }
   }
   for (const json& needle : rule.value("must_not_contain", json::array())) {
     if (body.find(needle.get<std::string>()) != std::string::npos) {
       outcome.problems.push_back(
-          {"fortunes_table must_not_contain",
+          {kind + " must_not_contain",
            "body contains " + Quote(needle.get<std::string>()) + " (not HTML-escaped)"});
     }
   }
+}
+
+void CheckFortunes(const json& rule, const json& contract, const std::string& body,
+                   BodyOutcome& outcome) {
+  CheckEscaping("fortunes_table", rule, body, outcome);
   std::string difference = HtmlDifference(ExpectedFortunesHtml(contract), body);
   if (!difference.empty()) outcome.problems.push_back({"fortunes_table", difference});
   outcome.summary = Rows(contract.at("fortunes").at("expected_table").size()) + " match";
+}
+
+void CheckHtmlEquals(const json& rule, const std::string& body, BodyOutcome& outcome) {
+  const std::string file = rule.at("expected_file").get<std::string>();
+  if (!rule.contains(kExpectedFileText)) {
+    throw Error("html_equals rule for " + file + " has no expected page loaded",
+                "contract: expect.body", "read the contract with LoadContract");
+  }
+  const std::string& expected = rule.at(kExpectedFileText).get_ref<const std::string&>();
+  CheckEscaping("html_equals", rule, body, outcome);
+  std::string difference = HtmlDifference(expected, body);
+  if (!difference.empty()) outcome.problems.push_back({"html_equals", file + ": " + difference});
+  outcome.summary = std::to_string(HtmlTokens(expected).size()) + " tokens match " + file;
 }
 
 void CheckErrorField(const json& rule, const std::string& body, BodyOutcome& outcome) {
@@ -252,6 +272,8 @@ BodyOutcome CheckBody(const json& rule, const json& contract, const std::string&
     if (!rows.is_null()) CheckPersisted(rows, read_worlds, outcome);
   } else if (kind == "fortunes_table") {
     CheckFortunes(rule, contract, body, outcome);
+  } else if (kind == "html_equals") {
+    CheckHtmlEquals(rule, body, outcome);
   } else if (kind == "error_names_field") {
     CheckErrorField(rule, body, outcome);
   } else {

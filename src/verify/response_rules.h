@@ -35,7 +35,8 @@ struct BodyOutcome {
 };
 
 // The body rule `rule` (expect.body) against `body`. `read_worlds` serves updates_persisted;
-// when empty, the read-back is skipped and the summary says so.
+// when empty, the read-back is skipped and the summary says so. An html_equals rule must come
+// from LoadContract (which loads its expected page); otherwise this throws fwbench::Error.
 BodyOutcome CheckBody(const nlohmann::json& rule, const nlohmann::json& contract,
                       const std::string& body, const WorldReader& read_worlds);
 

@@ -8,6 +8,7 @@ in-process there is no server.
 import html
 import json
 import re
+from html.parser import HTMLParser
 
 import harness  # noqa: F401  (first: loads apps/dbtool.py as dbtool)
 
@@ -62,6 +63,8 @@ def check_body(contract: dict, rule: dict, body: bytes, database_url: str) -> li
         return [] if text == rule["text"] else [f"equals: expected {rule['text']!r}, got {text!r}"]
     if kind == "fortunes_table":
         return check_fortunes(contract, rule, body)
+    if kind == "html_equals":
+        return check_html_equals(rule, body)
     try:
         value = json.loads(body)
     except ValueError as err:
@@ -112,12 +115,17 @@ def check_persisted(rows: list, database_url: str) -> list:
             for row in rows if stored.get(row["id"]) != row["randomNumber"]]
 
 
+def check_escaping(kind: str, rule: dict, text: str) -> list:
+    """A rule's must_contain / must_not_contain strings against the raw body."""
+    failures = [f"{kind}: must contain {s!r} (escaping)" for s in rule.get("must_contain", [])
+                if s not in text]
+    return failures + [f"{kind}: must not contain {s!r} (escaping)"
+                       for s in rule.get("must_not_contain", []) if s in text]
+
+
 def check_fortunes(contract: dict, rule: dict, body: bytes) -> list:
     text = body.decode("utf-8")
-    failures = [f"fortunes_table: must contain {s!r} (escaping)" for s in rule.get("must_contain", [])
-                if s not in text]
-    failures += [f"fortunes_table: must not contain {s!r} (escaping)"
-                 for s in rule.get("must_not_contain", []) if s in text]
+    failures = check_escaping("fortunes_table", rule, text)
     fortunes = contract["fortunes"]
     expected = fortunes["html_before_rows"] + "".join(
         fortunes["row_template"].format(id=fid, message=message)
@@ -129,4 +137,66 @@ def check_fortunes(contract: dict, rule: dict, body: bytes) -> list:
                   min(len(got), len(expected)))
         failures.append(f"fortunes_table: differs at char {at}: expected "
                         f"{expected[max(0, at - 40):at + 60]!r}, got {got[max(0, at - 40):at + 60]!r}")
+    return failures
+
+
+class _HtmlTokens(HTMLParser):
+    """CONTRACT.md's HTML normalisation (html_equals), as src/verify/html_normalise.cc does it:
+    tags lower-cased with attributes as name="value" (value entity-decoded, re-escaped),
+    comments dropped, texts entity-decoded, whitespace runs collapsed, trimmed, re-escaped,
+    empty texts dropped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tokens, self._text = [], ""
+
+    def flush(self):
+        text = re.sub(r"[ \t\n\r\f]+", " ", self._text).strip()
+        if text:
+            self.tokens.append(html.escape(text))
+        self._text = ""
+
+    def handle_data(self, data):
+        self._text += data
+
+    def handle_starttag(self, tag, attrs):
+        self.flush()
+        self.tokens.append("<" + tag + "".join(
+            f" {name}" if value is None else f' {name}="{html.escape(value)}"'
+            for name, value in attrs) + ">")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        self.flush()
+        self.tokens.append(f"</{tag}>")
+
+    def handle_decl(self, decl):
+        self.flush()
+        self.tokens.append("<!" + re.sub(r"\s+", " ", decl.lower()) + ">")
+
+    def handle_comment(self, data):
+        self.flush()
+
+
+def html_tokens(text: str) -> list:
+    parser = _HtmlTokens()
+    parser.feed(text)
+    parser.close()
+    parser.flush()
+    return parser.tokens
+
+
+def check_html_equals(rule: dict, body: bytes) -> list:
+    text = body.decode("utf-8")
+    failures = check_escaping("html_equals", rule, text)
+    expected = html_tokens((harness.APPS / rule["expected_file"]).read_text(encoding="utf-8"))
+    got = html_tokens(text)
+    if got != expected:
+        at = next((i for i, (a, b) in enumerate(zip(expected, got)) if a != b),
+                  min(len(got), len(expected)))
+        failures.append(f"html_equals: token {at} differs from {rule['expected_file']}: expected "
+                        f"{expected[at] if at < len(expected) else 'the end'!r}, got "
+                        f"{got[at] if at < len(got) else 'the end'!r} (after "
+                        f"{''.join(expected[max(0, at - 4):at])[-80:]!r})")
     return failures

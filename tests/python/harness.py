@@ -1,6 +1,7 @@
 """The test side of the contract: the repo's files, app workers, and request building."""
 
 import base64
+import functools
 import importlib.util
 import json
 import os
@@ -13,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ROOT / "apps"
 CONTRACT_FILE = APPS / "contract.json"
 FRAMEWORKS_FILE = APPS / "frameworks.json"
+# The binary whose `fwbench apps --json` resolves the app catalogue (as scripts/lib.sh finds it).
+FWBENCH = Path(os.environ.get("FWBENCH") or
+               Path(os.environ.get("FWBENCH_BUILD") or ROOT / "build") / "src/cli/fwbench")
 WORKER = Path(__file__).resolve().parent / "wsgi_worker.py"
 
 sys.path.insert(0, str(APPS / "common"))
@@ -36,8 +40,24 @@ def load_contract() -> dict:
     return contract
 
 
+def load_catalog(frameworks_file: Path = FRAMEWORKS_FILE) -> dict:
+    """The resolved app catalogue, `fwbench apps --json` (apps/README.md): the one reader of
+    frameworks.json is the binary. Skips the calling test when the binary is not built."""
+    if not FWBENCH.is_file():
+        import pytest
+        pytest.skip(f"no fwbench binary at {FWBENCH}: the app catalogue comes from "
+                    "`fwbench apps --json`; run scripts/setup (or set FWBENCH)")
+    out = subprocess.run([str(FWBENCH), "apps", "--json", "--frameworks", str(frameworks_file)],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(f"{FWBENCH} apps --json failed: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
+@functools.lru_cache(maxsize=None)
 def load_frameworks() -> dict:
-    return json.loads(FRAMEWORKS_FILE.read_text(encoding="utf-8"))["frameworks"]
+    """name -> resolved entry: dir, wsgi, sys_path, env, version_module (absolute paths)."""
+    return load_catalog()["frameworks"]
 
 
 @dataclass
@@ -101,7 +121,6 @@ class AppWorker:
 
 
 def start_worker(framework: dict, profile: str, database_url: str) -> AppWorker:
-    """Starts `framework` (an apps/frameworks.json entry) the way a server would."""
-    env = dict(framework.get("env", {}), FWBENCH_PROFILE=profile, DATABASE_URL=database_url)
-    paths = [str(ROOT / p) for p in framework.get("pythonpath", [framework["dir"]])]
-    return AppWorker(framework["wsgi"], paths, env, ROOT / framework["dir"])
+    """Starts `framework` (a resolved entry of load_frameworks()) the way a server would."""
+    env = dict(framework["env"], FWBENCH_PROFILE=profile, DATABASE_URL=database_url)
+    return AppWorker(framework["wsgi"], framework["sys_path"], env, Path(framework["dir"]))

@@ -15,6 +15,7 @@ from wsgiref.util import setup_testing_defaults
 REQUESTS = [
     ("GET", "/plaintext", ""), ("GET", "/json", ""), ("GET", "/db", ""),
     ("GET", "/queries", "queries=2"), ("GET", "/fortunes", ""), ("GET", "/updates", "queries=2"),
+    ("GET", "/cms", ""),
     ("GET", "/r/1/items/x", ""), ("GET", "/no/such/route", ""),
     ("POST", "/api/orders", '{"customer": "Ada", "items": [{"sku": "A-1", "qty": 1, "unit_price": "1"}]}'),
 ]

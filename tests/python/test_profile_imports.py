@@ -1,5 +1,5 @@
 """The minimal profiles import only what their routes use: each app is started in a fresh
-interpreter the way a server starts it (apps/frameworks.json), serves a few requests, and its
+interpreter the way a server starts it (`fwbench apps --json`), serves a few requests, and its
 sys.modules is checked. The standard profiles must import the same modules, so the test can
 fail."""
 
@@ -25,10 +25,9 @@ STANDARD_ONLY = {
 def imported(framework: str, profile: str, database_url: str) -> dict:
     entry = harness.load_frameworks()[framework]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(entry.get("env", {}), FWBENCH_PROFILE=profile, DATABASE_URL=database_url)
-    paths = [str(harness.ROOT / p) for p in entry["pythonpath"]]
-    out = subprocess.run([sys.executable, str(SCRIPT), entry["wsgi"], *paths],
-                         cwd=harness.ROOT / entry["dir"], env=env, capture_output=True,
+    env.update(entry["env"], FWBENCH_PROFILE=profile, DATABASE_URL=database_url)
+    out = subprocess.run([sys.executable, str(SCRIPT), entry["wsgi"], *entry["sys_path"]],
+                         cwd=entry["dir"], env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -42,6 +41,7 @@ def loaded(modules: list, package: str) -> list:
 def test_minimal_profile_imports_no_standard_stack(framework, database_url):
     result = imported(framework, "minimal", database_url)
     assert result["statuses"]["GET /updates"].startswith("200"), result["statuses"]
+    assert result["statuses"]["GET /cms"].startswith("200"), result["statuses"]
     for package in STANDARD_ONLY[framework]:
         assert not loaded(result["modules"], package), (
             f"{framework} minimal imported {loaded(result['modules'], package)}")

@@ -179,3 +179,34 @@ def test_script_without_binary_tells_to_run_setup(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0
     assert "no fwbench binary" in proc.stderr and "scripts/setup" in proc.stderr
+
+
+def test_host_probe_and_per_route_shift(tmp_path):
+    def with_host(doc, speed, reference=3.0, disturbed=False):
+        doc["cells"] = [{"id": "c", "repetitions": [
+            {"host": {"reference": reference, "speed_before": speed, "speed_after": speed,
+                      "disturbed": disturbed}}] * 2}]
+        return doc
+    run1 = with_host(results("other", [comparison("json", 1.00, [0.99, 1.01]),
+                                       comparison("db", 1.40, [1.38, 1.42])]), 1.0)
+    run2 = with_host(results("other", [comparison("json", 1.00, [0.99, 1.01]),
+                                       comparison("db", 1.47, [1.45, 1.49])]), 0.5, disturbed=True)
+    code, out = run(tmp_path, run1, run2)
+    doc, md = read(out, "reproducibility-other")
+    assert code == 0
+    assert doc["runs"][0]["host"] == {"mean_mips": pytest.approx(3.0), "probes": 4,
+                                      "share_disturbed": 0.0}
+    assert doc["runs"][1]["host"]["mean_mips"] == pytest.approx(1.5)
+    assert doc["runs"][1]["host"]["share_disturbed"] == 1.0
+    assert doc["shift_by_route"]["db"]["shift_pct"] == pytest.approx(5.0)
+    assert doc["shift_by_route"]["json"]["shift_pct"] == pytest.approx(0.0)
+    assert "| db | 1 | +5.00% |" in md
+    assert "run 2 host probe: 1.50 M iterations/s" in md
+
+
+def test_runs_without_host_probes_say_so(tmp_path):
+    code, out = run(tmp_path, results("other", [comparison("json", 1.00, [0.99, 1.01])]),
+                    results("other", [comparison("json", 1.00, [0.99, 1.01])]))
+    doc, md = read(out, "reproducibility-other")
+    assert code == 0 and doc["runs"][0]["host"] is None
+    assert "run 1 host probe: not recorded" in md

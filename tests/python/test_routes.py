@@ -22,10 +22,10 @@ ROUTE_LISTERS = {
 def test_route_table_is_registered_last_after_many(framework, contract, database_url):
     entry = harness.load_frameworks()[framework]
     route = next(r for r in contract["routes"] if "min_registered_routes" in r)
-    env = dict(entry.get("env", {}), FWBENCH_PROFILE="minimal", DATABASE_URL=database_url,
-               PYTHONPATH=":".join(str(harness.ROOT / p) for p in entry["pythonpath"]))
+    env = dict(entry["env"], FWBENCH_PROFILE="minimal", DATABASE_URL=database_url,
+               PYTHONPATH=":".join(entry["sys_path"]))
     out = subprocess.run([sys.executable, "-c", "import json; " + ROUTE_LISTERS[framework]],
-                         cwd=harness.ROOT / entry["dir"], env=env, check=True,
+                         cwd=entry["dir"], env=env, check=True,
                          capture_output=True, text=True).stdout
     patterns = json.loads(out)
     assert len(patterns) >= route["min_registered_routes"]

@@ -13,6 +13,7 @@ import sys
 import dbtool
 import harness
 import pytest
+from conftest import FRAMEWORKS
 
 COUNT = 20
 
@@ -56,18 +57,18 @@ print(json.dumps({"status": status[0], "body": json.loads(body), "statements": s
 """
 
 
-@pytest.mark.parametrize("framework", sorted(harness.load_frameworks()))
+@pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_updates_write_every_row_and_read_nothing_back(framework, tmp_path):
     url = f"sqlite:///{tmp_path / 'fwbench.db'}"
     dbtool.init(url)
     entry = harness.load_frameworks()[framework]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(entry.get("env", {}), FWBENCH_PROFILE="minimal", DATABASE_URL=url)
+    env.update(entry["env"], FWBENCH_PROFILE="minimal", DATABASE_URL=url)
     seeded = {str(i): n for i, n in dbtool.seed_rows()[0][:COUNT]}
     out = subprocess.run(
         [sys.executable, "-c", PROBE, entry["wsgi"], str(COUNT), json.dumps(seeded),
-         *[str(harness.ROOT / p) for p in entry["pythonpath"]]],
-        cwd=harness.ROOT / entry["dir"], env=env, capture_output=True, text=True, timeout=120)
+         *entry["sys_path"]],
+        cwd=entry["dir"], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["status"].startswith("200"), result

@@ -1,4 +1,4 @@
-"""The TechEmpower routes, the orders API, 100 filler routes, and
+"""The TechEmpower routes, the CMS page, the orders API, 100 filler routes, and
 /r/<int:group>/items/<slug> last, so resolving it walks every pattern before it."""
 
 from django.urls import path
@@ -13,6 +13,7 @@ urlpatterns = [
     path("queries", views.multiple_queries, name="queries"),
     path("fortunes", views.fortunes, name="fortunes"),
     path("updates", views.updates, name="updates"),
+    path("cms", views.cms, name="cms"),
     path("api/orders", views.create_order, name="create-order"),
 ]
 

@@ -1,5 +1,6 @@
-"""TechEmpower's test types, the orders API and the route-table views."""
+"""TechEmpower's test types, the CMS page, the orders API and the route-table views."""
 
+from django.apps import apps
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -51,6 +52,11 @@ def updates(request):
     with transaction.atomic():
         World.objects.bulk_update(worlds, ["randomnumber"])
     return JsonResponse([world.to_dict() for world in worlds], safe=False)
+
+
+@require_GET
+def cms(request):
+    return render(request, "bench/cms/page.html", apps.get_app_config("bench").cms_page)
 
 
 @csrf_exempt

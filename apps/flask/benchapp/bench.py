@@ -1,7 +1,7 @@
-"""TechEmpower's test types: plaintext, json, db, queries, fortunes, updates."""
+"""TechEmpower's test types (plaintext, json, db, queries, fortunes, updates) and the CMS page."""
 
 from flask import Blueprint, jsonify, render_template, request
-from fwbench_common import params
+from fwbench_common import cms_page, params
 from sqlalchemy import update
 
 from .extensions import db
@@ -9,6 +9,8 @@ from .models import Fortune, World
 
 bench = Blueprint("bench", __name__)
 ADDED_FORTUNE = "Additional fortune added at request time."
+# Read once, at import (create_app): /cms renders the same data on every request.
+CMS_PAGE = cms_page.load()
 
 
 @bench.get("/plaintext")
@@ -53,3 +55,14 @@ def updates():
     db.session.execute(update(World), sorted(rows, key=lambda row: row["id"]))
     db.session.commit()
     return jsonify([{"id": row["id"], "randomNumber": row["randomnumber"]} for row in rows])
+
+
+@bench.get("/cms")
+def cms():
+    return render_template("cms/page.html", **CMS_PAGE)
+
+
+@bench.app_template_filter("dateformat")
+def dateformat(value, fmt):
+    """`{{ day|dateformat("%d %B %Y") }}`: Jinja has no date filter of its own."""
+    return value.strftime(fmt)

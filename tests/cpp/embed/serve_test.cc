@@ -43,8 +43,8 @@ class ServerProcess {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
       fwbench::embed::ServeOptions options;
-      options.app = "wsgi_conformance:app";
-      options.python_path = {fwbench::embed::testing::ConformanceDir()};
+      options.app = fwbench::launch::TargetEntry(
+          "wsgi_conformance:app", {fwbench::embed::testing::ConformanceDir()}, "test");
       options.workers = workers;
       options.port = port;
       options.graceful_timeout_s = 5;
@@ -183,8 +183,8 @@ TEST(Serve, KeepAliveWithServerDateAndContentLength) {
 TEST(Serve, RefusesAPortInUse) {
   fwbench::Fd taken = fwbench::net::ListenTcp(fwbench::net::Resolve("127.0.0.1", 0));
   fwbench::embed::ServeOptions options;
-  options.app = "wsgi_conformance:app";
-  options.python_path = {fwbench::embed::testing::ConformanceDir()};
+  options.app = fwbench::launch::TargetEntry("wsgi_conformance:app",
+                                             {fwbench::embed::testing::ConformanceDir()}, "test");
   options.port = fwbench::net::LocalPort(taken.get());
   try {
     fwbench::embed::Serve(options);

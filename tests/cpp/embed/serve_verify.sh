@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `fwbench serve` passes `fwbench verify` for every framework in apps/frameworks.json, both
+# `fwbench serve` passes `fwbench verify` for every framework of `fwbench apps`, both
 # profiles, on a fresh SQLite database. Usage: serve_verify.sh FWBENCH_BINARY
 # Every server it starts is in its own process group and is killed on any exit path.
 set -euo pipefail
@@ -18,20 +18,23 @@ trap cleanup EXIT
 DB_URL="sqlite:///$WORK/fwbench.db"
 "$VPY" "$ROOT/apps/dbtool.py" init --url "$DB_URL" >/dev/null
 
-frameworks=$("$VPY" -c 'import json,sys; print(" ".join(sorted(json.load(open(sys.argv[1]))["frameworks"])))' \
-  "$ROOT/apps/frameworks.json")
-[ -n "$frameworks" ] || { echo "no frameworks in apps/frameworks.json"; exit 1; }
+frameworks=$("$FWBENCH" apps --json |
+  "$VPY" -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["frameworks"])))')
+[ -n "$frameworks" ] || { echo "no frameworks in fwbench apps --json"; exit 1; }
 
 failed=0
 for fw in $frameworks; do
   for profile in minimal standard; do
     log="$WORK/serve-$fw-$profile.log"
+    # Its own stdout file: the background job truncates a shared one only when it runs, so the
+    # loop below could read the previous server's port first.
+    out="$WORK/serve-$fw-$profile.out"
     setsid "$FWBENCH" serve --app "$fw" --workers 2 --port 0 --profile "$profile" \
-      --database-url "$DB_URL" >"$WORK/stdout" 2>"$log" &
+      --database-url "$DB_URL" >"$out" 2>"$log" &
     SERVER_PID=$!
     port=""
     for _ in $(seq 1 300); do
-      port=$(sed -n 's#^listening on http://127.0.0.1:\([0-9]*\)$#\1#p' "$WORK/stdout")
+      port=$(sed -n 's#^listening on http://127.0.0.1:\([0-9]*\)$#\1#p' "$out" 2>/dev/null || true)
       [ -n "$port" ] && break
       kill -0 "$SERVER_PID" 2>/dev/null || break
       sleep 0.1

@@ -22,8 +22,8 @@ namespace {
 class Bridge : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto spec = fwbench::embed::ResolveAppSpec("wsgi_conformance:app",
-                                               {fwbench::embed::testing::ConformanceDir()});
+    auto spec = fwbench::launch::TargetEntry("wsgi_conformance:app",
+                                             {fwbench::embed::testing::ConformanceDir()}, "test");
     fwbench::embed::ServerIdentity server{"127.0.0.1", 8123, true, "fwbench-test"};
     bridge_ = std::make_unique<WsgiBridge>(fwbench::embed::LoadWsgiApp(spec, {}), server,
                                            [this](std::string_view text) { log_ += text; });
@@ -215,8 +215,8 @@ TEST_F(Bridge, RequestBodyReachesWsgiInput) {
 }
 
 TEST(AppLoader, UnknownSpecIsAClearError) {
-  EXPECT_THROW(fwbench::embed::ResolveAppSpec("no-such-framework"), fwbench::Error);
-  auto spec = fwbench::embed::ResolveAppSpec("no_such_module_xyz:app");
+  EXPECT_THROW(fwbench::launch::TargetEntry("no-such-framework", {}, "test"), fwbench::Error);
+  auto spec = fwbench::launch::TargetEntry("no_such_module_xyz:app", {}, "test");
   try {
     fwbench::embed::LoadWsgiApp(spec, {});
     FAIL() << "expected an error";

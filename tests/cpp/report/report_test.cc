@@ -57,6 +57,16 @@ size_t Count(const std::string& text, const std::string& needle) {
   return n;
 }
 
+// Writes `doc` as dir/results.json, generates the report into dir/out and returns its
+// tables.md (report.html and the rest stay in dir/out).
+std::string TablesOf(const TempDir& dir, const nlohmann::json& doc) {
+  WriteJsonAtomic(dir.path() / "results.json", doc);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.results = {dir.path() / "results.json"};
+  GenerateReport(o);
+  return Read(dir.path() / "out/tables.md");
+}
+
 TEST(Report, GeneratesTablesChartsPageAndJson) {
   TempDir dir;
   const ReportOutcome outcome = GenerateReport(FixtureOptions(dir.path()));
@@ -132,11 +142,7 @@ TEST(Report, SaturatedOpenLoopCellIsMarked) {
     }
   }
   ASSERT_GT(changed, 0);
-  WriteJsonAtomic(dir.path() / "results.json", doc);
-  ReportOptions o = FixtureOptions(dir.path() / "out");
-  o.results = {dir.path() / "results.json"};
-  GenerateReport(o);
-  const std::string md = Read(dir.path() / "out/tables.md");
+  const std::string md = TablesOf(dir, doc);
   EXPECT_EQ(Count(md, "| 200 (saturated: 120) |"), static_cast<size_t>(changed));
   EXPECT_GT(Count(md, "| 200 |"), 0u);  // the other servers kept up
 }
@@ -161,11 +167,7 @@ TEST(Report, SaturationIsJudgedOnTheRequestsThatFellDue) {
       ++changed;
     }
     ASSERT_GT(changed, 0);
-    WriteJsonAtomic(dir.path() / "results.json", doc);
-    ReportOptions o = FixtureOptions(dir.path() / "out");
-    o.results = {dir.path() / "results.json"};
-    GenerateReport(o);
-    const std::string md = Read(dir.path() / "out/tables.md");
+    const std::string md = TablesOf(dir, doc);
     EXPECT_EQ(Count(md, "| 200 (saturated: 180) |"), backlog ? static_cast<size_t>(changed) : 0u);
   }
 }
@@ -394,7 +396,8 @@ TEST(ResultsV1, DerivesComparisonsFromRounds) {
   EXPECT_EQ(c.primary, "rps");
   EXPECT_DOUBLE_EQ(c.target_pct, 3);
   EXPECT_EQ(c.rounds, 3);
-  EXPECT_EQ(c.metrics.size(), 4u);
+  // Every comparison metric of the registry (rps, p50, p99, CPU, RSS), as the v2 runner's.
+  EXPECT_EQ(c.metrics.size(), 5u);
   // The same estimator as the v2 runner: AcrossRounds over the per-round ratios a/b.
   const Cell *a = nullptr, *b = nullptr;
   for (const Cell& cell : set.cells) {
@@ -480,10 +483,104 @@ TEST(Report, V2TablesShowTheComparisons) {
 TEST(Report, ColdStartShowsTheCompileStartBesideIt) {
   FrameworkRow row;
   EXPECT_EQ(ColdStartText(row), "–");
-  row.cold_start_ms = 812;
+  row.values["cold_start_ms"] = Measure{.value = 812};
   EXPECT_EQ(ColdStartText(row), "812");
   row.cold_compile_ms = 1450;
   EXPECT_EQ(ColdStartText(row), "812 (compile: " + Sig(1450) + ")");
+}
+
+// A cell with errors (summary.error_ratio above 0): its row says so after the req/s, the page
+// names it in a caveat and report.json carries the row's error_ratio. Rows without errors are
+// unchanged.
+TEST(Report, CellsWithErrorsAreNamedBesideTheirThroughput) {
+  TempDir dir;
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  int changed = 0;
+  for (auto& cell : doc["cells"]) {
+    const std::string id = cell["id"];
+    if (id.rfind("flask/minimal/gunicorn-sync/sqlite/json/", 0) != 0) continue;
+    cell["summary"]["error_ratio"] = {
+        {"n", 1},          {"estimate", 0.012}, {"ci95", nullptr},  {"half_width_pct", nullptr},
+        {"median", 0.012}, {"cv", 0},           {"values", {0.012}}};
+    ++changed;
+  }
+  ASSERT_EQ(changed, 3);  // c16, c64 and the open-loop rate
+  const std::string md = TablesOf(dir, doc);
+  const size_t json_table = md.find("## /json");
+  ASSERT_NE(json_table, std::string::npos);
+  const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ", json_table);
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = md.substr(row, md.find('\n', row) - row);
+  EXPECT_NE(line.find("] (errors: 1.2%) |"), std::string::npos) << line;
+  EXPECT_EQ(Count(md, "(errors: "), 1u);  // django and the other routes had none
+  const std::string html = Read(dir.path() / "out/report.html");
+  EXPECT_NE(html.find("Cells with errors"), std::string::npos);
+  EXPECT_NE(html.find("gunicorn-sync · minimal · sqlite flask (errors: 1.2%)"), std::string::npos);
+  const nlohmann::json report = ReadJsonFile(dir.path() / "out/report.json");
+  int rows_with_errors = 0;
+  for (const auto& t : report["tables"])
+    for (const auto& r : t["rows"])
+      if (r.contains("error_ratio")) {
+        EXPECT_DOUBLE_EQ(r["error_ratio"].get<double>(), 0.012);
+        ++rows_with_errors;
+      }
+  EXPECT_EQ(rows_with_errors, 1);
+}
+
+// fixture-v2-a.json with summary.connects_per_request = `value` in every ok cell (one value per
+// repetition), as a fwbench that summarises that metric writes it.
+nlohmann::json WithConnectsPerRequest(double value) {
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  for (auto& cell : doc["cells"]) {
+    if (cell["status"] != "ok") continue;
+    const size_t n = cell["repetitions"].size();
+    cell["summary"]["connects_per_request"] = {
+        {"n", n},
+        {"estimate", value},
+        {"ci95", n >= 2 ? nlohmann::json({value, value}) : nlohmann::json()},
+        {"median", value},
+        {"cv", 0},
+        {"half_width_pct", n >= 2 ? nlohmann::json(0) : nlohmann::json()},
+        {"values", std::vector<double>(n, value)}};
+  }
+  return doc;
+}
+
+// A metric added to the registry (connects_per_request) reaches the tables and compare without
+// touching them: its column appears once the cells carry it, and not before.
+TEST(Report, ARegistryMetricShowsItsColumnOnceCellsHaveIt) {
+  TempDir dir;
+  ReportOptions o = FixtureOptions(dir.path() / "without");
+  o.results = {kFixtures / "fixture-v2-a.json"};
+  GenerateReport(o);
+  EXPECT_EQ(Read(dir.path() / "without/tables.md").find("connects/req"), std::string::npos);
+
+  WriteJsonAtomic(dir.path() / "results.json", WithConnectsPerRequest(0.0007));
+  o.out = dir.path() / "with";
+  o.results = {dir.path() / "results.json"};
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "with/tables.md");
+  EXPECT_NE(md.find("| cold start ms | connects/req |\n"), std::string::npos);
+  const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ");
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = md.substr(row, md.find('\n', row) - row);
+  EXPECT_NE(line.find(" | 0.000700 |"), std::string::npos) << line;
+  EXPECT_NE(Read(dir.path() / "with/report.html").find("<th class=\"num\">connects/req</th>"),
+            std::string::npos);
+  const nlohmann::json report = ReadJsonFile(dir.path() / "with/report.json");
+  EXPECT_DOUBLE_EQ(report["tables"][0]["rows"][0]["connects_per_request"]["value"].get<double>(),
+                   0.0007);
+}
+
+TEST(Compare, ARegistryMetricIsComparedInItsDirection) {
+  const ResultsSet a = ParseResults(WithConnectsPerRequest(0.001), "a.json");
+  const ResultsSet b = ParseResults(WithConnectsPerRequest(0.002), "b.json");
+  const CompareOutcome out = Compare(a, b, CompareOptions{.metric = "connects_per_request"});
+  EXPECT_FALSE(out.higher_is_better);
+  ASSERT_FALSE(out.rows.empty());
+  EXPECT_EQ(out.regressions, static_cast<int>(out.rows.size()));  // twice the connects: worse
+  EXPECT_DOUBLE_EQ(out.rows[0].ratio, 2);
+  EXPECT_EQ(Compare(b, a, CompareOptions{.metric = "connects_per_request"}).regressions, 0);
 }
 
 // gunicorn-sync served 4 of 64 connections at c64 on /json: both apps' cells are starved. The
@@ -507,11 +604,7 @@ TEST(Report, StarvedCellsAreKeptOutOfThePeakAndTheMatrix) {
     ++changed;
   }
   ASSERT_EQ(changed, 2);
-  WriteJsonAtomic(dir.path() / "results.json", doc);
-  ReportOptions o = FixtureOptions(dir.path() / "out");
-  o.results = {dir.path() / "results.json"};
-  GenerateReport(o);
-  const std::string md = Read(dir.path() / "out/tables.md");
+  const std::string md = TablesOf(dir, doc);
   const size_t json_table = md.find("## /json");
   ASSERT_NE(json_table, std::string::npos);
   const size_t row = md.find("| gunicorn-sync · minimal · sqlite | flask | ", json_table);
@@ -530,8 +623,7 @@ TEST(Report, StarvedCellsAreKeptOutOfThePeakAndTheMatrix) {
       if (m["id"] != "perf_cost") continue;
       found = true;
       // json + plaintext, 2 servers, 2 closed levels: 8 comparisons, one of them starved.
-      EXPECT_NE(m["evidence"]["flask"].get<std::string>().find("(7 comparisons"),
-                std::string::npos)
+      EXPECT_NE(m["evidence"]["flask"].get<std::string>().find("(7 comparisons"), std::string::npos)
           << m["evidence"]["flask"];
     }
   }

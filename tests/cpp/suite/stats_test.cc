@@ -5,6 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "common/metrics.h"
+#include "suite/comparisons.h"
+#include "suite/results.h"
+
 namespace fwbench::suite {
 namespace {
 
@@ -115,6 +119,48 @@ TEST(Stats, NoConnectionCountsGiveNull) {
   EXPECT_TRUE(ConnectionsSummary(open_model).is_null());
   EXPECT_TRUE(ConnectionsSummary(nlohmann::json::array()).is_null());
   EXPECT_EQ(UnfinishedTotal(open_model), 0u);
+}
+
+// A repetition with every registry metric at its pointer: value * (index of the metric + 1).
+nlohmann::json RegistryRep(int round, double value) {
+  nlohmann::json rep = {{"round", round}};
+  double k = 1;
+  for (const metrics::Metric& m : metrics::All())
+    rep[nlohmann::json::json_pointer(std::string(m.pointer))] = value * k++;
+  return rep;
+}
+
+TEST(Stats, CellSummaryHasEveryRegistryMetric) {
+  nlohmann::json cell = {{"repetitions", {RegistryRep(1, 10), RegistryRep(2, 20)}}};
+  Summarize(cell);
+  double k = 1;
+  for (const metrics::Metric& m : metrics::All()) {
+    const std::string name(m.name);
+    ASSERT_TRUE(cell["summary"].contains(name)) << name;
+    EXPECT_EQ(cell["summary"][name]["n"], 2) << name;
+    EXPECT_EQ(cell["summary"][name]["values"], nlohmann::json({10 * k, 20 * k})) << name;
+    ++k;
+  }
+  EXPECT_EQ(cell["summary"].size(), metrics::All().size() + 1);  // and host_disturbed
+}
+
+TEST(Stats, ComparisonsCarryTheRegistrysComparisonMetrics) {
+  auto cell = [](const std::string& fw, double value) {
+    return nlohmann::json{{"id", fw},
+                          {"framework", fw},
+                          {"profile", "minimal"},
+                          {"group", "g"},
+                          {"model", "closed"},
+                          {"repetitions", {RegistryRep(1, value), RegistryRep(2, value * 1.1)}}};
+  };
+  const nlohmann::json cells = {cell("flask", 2), cell("django", 1)};
+  const nlohmann::json c = BuildComparisons(cells, {"flask", "django"}, Paired{});
+  ASSERT_EQ(c.size(), 1u);
+  for (const metrics::Metric& m : metrics::All()) {
+    EXPECT_EQ(c[0]["metrics"].contains(std::string(m.name)), m.comparison) << m.name;
+    if (m.comparison)
+      EXPECT_DOUBLE_EQ(c[0]["metrics"][std::string(m.name)]["ratio"].get<double>(), 2) << m.name;
+  }
 }
 
 }  // namespace

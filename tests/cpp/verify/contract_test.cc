@@ -26,6 +26,38 @@ TEST(LoadContract, RejectsAnotherSchema) {
   std::filesystem::remove(path);
 }
 
+TEST(LoadContract, ReadsEachHtmlEqualsExpectedFile) {
+  json contract = LoadContract(DefaultContractPath());
+  int loaded = 0;
+  for (const json& route : contract.at("routes")) {
+    for (const json& test_case : route.at("cases")) {
+      const json body = test_case.at("expect").value("body", json::object());
+      if (body.value("kind", "") != "html_equals") continue;
+      ++loaded;
+      EXPECT_GT(body.at(kExpectedFileText).get<std::string>().size(), 1000u) << route.dump();
+    }
+  }
+  EXPECT_GE(loaded, 1);
+}
+
+TEST(LoadContract, AMissingExpectedFileIsNamed) {
+  auto dir = std::filesystem::temp_directory_path() / "fwbench_contract_test_dir";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "contract.json") << R"({"schema": "fwbench.contract/1", "routes": [
+      {"name": "cms", "method": "GET", "path": "/cms", "cases": [{"name": "page",
+       "expect": {"status": 200, "body": {"kind": "html_equals",
+                                          "expected_file": "common/missing.html"}}}]}]})";
+  try {
+    LoadContract(dir / "contract.json");
+    ADD_FAILURE() << "no error for a missing expected_file";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("common/missing.html"), std::string::npos) << what;
+    EXPECT_NE(what.find("route cms case page"), std::string::npos) << what;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(BuildRequest, CasePathQueryHeadersAndBodies) {
   json route = {{"name", "r"}, {"method", "POST"}, {"path", "/api/orders"}};
   json with_json = {{"query", "a=1"},

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of `fwbench verify` and `fwbench db init` against real servers:
-#   e2e_verify.sh FWBENCH positive   every app in apps/frameworks.json, both profiles, served by
+#   e2e_verify.sh FWBENCH positive   every app of `fwbench apps`, both profiles, served by
 #                                    gunicorn (sync, 1 worker) on a free loopback port, verified
 #                                    on SQLite (statement counts reported unchecked) and then on a
 #                                    private PostgreSQL (scripts/pg), where every DB route's
@@ -51,19 +51,17 @@ free_port() {
   "$VPY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Framework field from apps/frameworks.json: fw_field FRAMEWORK dir|wsgi|pythonpath|env.
+# A resolved catalogue field (`fwbench apps --json`): fw_field FRAMEWORK dir|wsgi|sys_path|env.
 fw_field() {
-  "$VPY" - "$ROOT/apps/frameworks.json" "$1" "$2" <<'EOF'
+  "$FWBENCH" apps --json | "$VPY" -c '
 import json, sys
-entry = json.load(open(sys.argv[1]))["frameworks"][sys.argv[2]]
-value = entry[sys.argv[3]]
-if sys.argv[3] == "pythonpath":
-    print(",".join(value))
-elif sys.argv[3] == "env":
+value = json.load(sys.stdin)["frameworks"][sys.argv[1]][sys.argv[2]]
+if sys.argv[2] == "sys_path":
+    print(":".join(value))
+elif sys.argv[2] == "env":
     print("\n".join(f"{k}={v}" for k, v in value.items()))
 else:
-    print(value)
-EOF
+    print(value)' "$1" "$2"
 }
 
 wait_ready() {  # wait_ready PORT: true once /plaintext answers, false after ~20 s or a dead server
@@ -84,15 +82,18 @@ sys.exit(1)
 EOF
 }
 
-# serve PROFILE DATABASE_URL CHDIR PYTHONPATH WSGI [ENV...]: starts gunicorn, sets PORT.
+# serve PROFILE DATABASE_URL CHDIR PYTHONPATH WSGI [ENV...]: starts gunicorn, sets PORT
+# (PYTHONPATH: the sys_path list joined with colons).
 serve() {
   local profile="$1" db_url="$2" chdir="$3" pythonpath="$4" wsgi="$5"
   shift 5
   local envs=()
   for kv in "$@"; do [ -n "$kv" ] && envs+=(--env "$kv"); done
   PORT="$(free_port)"
-  FWBENCH_PROFILE="$profile" DATABASE_URL="$db_url" "$GUNICORN" --workers 1 --worker-class sync \
-    --bind "127.0.0.1:$PORT" --chdir "$chdir" --pythonpath "$pythonpath" --no-control-socket \
+  # PYTHONPATH, as the suite sets it: gunicorn's --pythonpath would put the list in reverse order.
+  PYTHONPATH="$pythonpath" FWBENCH_PROFILE="$profile" DATABASE_URL="$db_url" "$GUNICORN" \
+    --workers 1 --worker-class sync \
+    --bind "127.0.0.1:$PORT" --chdir "$chdir" --no-control-socket \
     "${envs[@]}" "$wsgi" >"$TMP/server.log" 2>&1 &
   SERVER_PID=$!
   if ! wait_ready "$PORT"; then
@@ -108,9 +109,7 @@ serve_framework() {  # serve_framework FRAMEWORK PROFILE DATABASE_URL
   env_lines="$(fw_field "$fw" env)"
   local -a env_list=()
   [ -n "$env_lines" ] && mapfile -t env_list <<<"$env_lines"
-  local pythonpath
-  pythonpath="$(fw_field "$fw" pythonpath | tr ',' '\n' | sed "s|^|$ROOT/|" | paste -sd,)"
-  serve "$2" "$3" "$ROOT/$(fw_field "$fw" dir)" "$pythonpath" "$(fw_field "$fw" wsgi)" \
+  serve "$2" "$3" "$(fw_field "$fw" dir)" "$(fw_field "$fw" sys_path)" "$(fw_field "$fw" wsgi)" \
     "${env_list[@]}"
 }
 
@@ -170,8 +169,7 @@ expect_fail() {
 }
 
 frameworks() {
-  "$VPY" -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["frameworks"]))' \
-    "$ROOT/apps/frameworks.json"
+  "$FWBENCH" apps --json | "$VPY" -c 'import json,sys; print(" ".join(json.load(sys.stdin)["frameworks"]))'
 }
 
 run_positive() {
@@ -218,8 +216,15 @@ run_negative() {
   PORT="$(free_port)"
   expect_fail "dead server" minimal "FAIL" "reachable" "got no response" "start the app first"
   serve minimal "$db_url" "$fixtures" "$fixtures" broken_apps:no_escape_app \
-    && expect_fail "unescaped fortunes" minimal "fortunes/table" \
-      "fortunes_table must_not_contain" "body contains '<script>' (not HTML-escaped)"
+    && expect_fail "unescaped fortunes and cms page" minimal "fortunes/table" \
+      "fortunes_table must_not_contain" "body contains '<script>' (not HTML-escaped)" \
+      "FAIL  /cms  cms/page  html_equals must_contain: body lacks '&lt;script&gt;'" \
+      "html_equals must_not_contain: body contains '<script>' (not HTML-escaped)"
+  stop_server
+  serve minimal "$db_url" "$fixtures" "$fixtures" broken_apps:cms_missing_article_app \
+    && expect_fail "cms page missing an article" minimal \
+      "FAIL  /cms  cms/page  html_equals: common/cms_page.expected.html: token" \
+      "expected 'Showing 50 articles' got 'Showing 49 articles'" "1 FAILED"
   stop_server
   serve minimal "$db_url" "$fixtures" "$fixtures" broken_apps:no_clamp_app \
     && expect_fail "unclamped queries" minimal \

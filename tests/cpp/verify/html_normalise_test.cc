@@ -33,6 +33,25 @@ TEST(NormaliseHtml, DropsWhitespaceBetweenTagsAndComments) {
   EXPECT_EQ(NormaliseHtml(pretty), "<!doctype html><html><body><p>a b</p></body></html>");
 }
 
+TEST(NormaliseHtml, AttributeQuotingAndEscapingCompareEqual) {
+  // Jinja2 escapes ' in a value as &#39;, Django as &#x27;; quoting style and spacing vary.
+  std::string jinja = R"(<a href="/qa?s=1&amp;p=2" title="It&#39;s &#34;x&#34;">Q</a>)";
+  std::string django = "<A  HREF='/qa?s=1&amp;p=2'\n title=\"It&#x27;s &quot;x&quot;\" >Q</A>";
+  EXPECT_EQ(NormaliseHtml(jinja), NormaliseHtml(django));
+  EXPECT_EQ(NormaliseHtml(jinja),
+            R"(<a href="/qa?s=1&amp;p=2" title="It&#39;s &quot;x&quot;">Q</a>)");
+  EXPECT_EQ(NormaliseHtml("<input type=checkbox checked disabled/>"),
+            R"(<input type="checkbox" checked disabled>)");
+  EXPECT_EQ(NormaliseHtml("<li class=\"a  b\" id='x'>"), R"(<li class="a  b" id="x">)");
+}
+
+TEST(NormaliseHtml, AttributeValuesAndOrderStillMatter) {
+  EXPECT_NE(HtmlDifference(R"(<li class="odd first">)", R"(<li class="odd">)"), "");
+  EXPECT_NE(HtmlDifference(R"(<a id="1" href="/">)", R"(<a href="/" id="1">)"), "");
+  // An unescaped quote ends the value early: the rest reads as other attributes.
+  EXPECT_NE(HtmlDifference(R"(<a title="say &quot;hi&quot;">)", R"(<a title="say "hi"">)"), "");
+}
+
 TEST(NormaliseHtml, KeepsUtf8Text) {
   EXPECT_EQ(NormaliseHtml("<td>\u30d5\u30ec\u30fc\u30e0</td>"),
             "<td>\u30d5\u30ec\u30fc\u30e0</td>");
@@ -47,6 +66,16 @@ TEST(HtmlDifference, AnUnescapedScriptTagIsADifference) {
       << difference;
   // Decoding entities of the whole page would hide this; tokenising first does not.
   EXPECT_NE(NormaliseHtml(expected), NormaliseHtml(raw));
+}
+
+TEST(HtmlDifference, QuotesLongTokensFromWhereTheyDiffer) {
+  std::string expected = "<p>Escaping 101: never trust a title, &lt;b&gt; included</p>";
+  std::string raw = "<p>Escaping 101: never trust a title, <b> included</p>";
+  std::string difference = HtmlDifference(expected, raw);
+  EXPECT_NE(difference.find("expected '...never trust a title, &lt;b&gt; included' "
+                            "got '...never trust a title,'"),
+            std::string::npos)
+      << difference;
 }
 
 TEST(HtmlDifference, NamesAMissingRow) {

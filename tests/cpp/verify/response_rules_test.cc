@@ -133,6 +133,71 @@ TEST(FortunesTable, MissingAddedRowFails) {
   EXPECT_EQ(outcome.problems[0].rule, "fortunes_table");
 }
 
+// `text` with every `from` replaced by `to`.
+std::string ReplaceEach(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// The cms page the contract expects (its expected_file, as LoadContract read it).
+std::string CmsPage(const json& rule) { return rule.at(kExpectedFileText).get<std::string>(); }
+
+bool HasRule(const BodyOutcome& outcome, const std::string& rule) {
+  for (const auto& p : outcome.problems) {
+    if (p.rule == rule) return true;
+  }
+  return false;
+}
+
+TEST(HtmlEquals, ExpectedPagePassesReindentedAndRequotedToo) {
+  json rule = Case("cms", "page").at("expect").at("body");
+  std::string page = CmsPage(rule);
+  BodyOutcome same = CheckBody(rule, Contract(), page, {});
+  EXPECT_TRUE(same.problems.empty()) << same.problems[0].detail;
+  EXPECT_NE(same.summary.find("tokens match common/cms_page.expected.html"), std::string::npos);
+  // What another engine may write: other indentation, ' quotes, &#39; for '.
+  std::string other = ReplaceEach(page, ">\n", ">\n    ");
+  other = ReplaceEach(other, "class=\"card\"", "class='card'");
+  other = ReplaceEach(other, "&#x27;", "&#39;");
+  ASSERT_NE(other, page);
+  BodyOutcome reformatted = CheckBody(rule, Contract(), other, {});
+  EXPECT_TRUE(reformatted.problems.empty()) << reformatted.problems[0].detail;
+}
+
+TEST(HtmlEquals, UnescapedBodyFails) {
+  json rule = Case("cms", "page").at("expect").at("body");
+  std::string page = CmsPage(rule);
+  const std::string escaped = "&lt;script&gt;", raw = "<script>";
+  ASSERT_NE(page.find(escaped), std::string::npos);
+  page = ReplaceEach(page, escaped, raw);
+  BodyOutcome outcome = CheckBody(rule, Contract(), page, {});
+  EXPECT_TRUE(HasRule(outcome, "html_equals must_not_contain"));
+  EXPECT_TRUE(HasRule(outcome, "html_equals"));
+}
+
+TEST(HtmlEquals, MissingArticleFails) {
+  json rule = Case("cms", "page").at("expect").at("body");
+  std::string page = CmsPage(rule);
+  size_t from = page.find("<li id=\"item-21\""), to = page.find("<li id=\"item-22\"");
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  page.erase(from, to - from);
+  BodyOutcome outcome = CheckBody(rule, Contract(), page, {});
+  ASSERT_EQ(outcome.problems.size(), 1u);
+  EXPECT_EQ(outcome.problems[0].rule, "html_equals");
+  EXPECT_NE(outcome.problems[0].detail.find("common/cms_page.expected.html: token "),
+            std::string::npos)
+      << outcome.problems[0].detail;
+  EXPECT_NE(outcome.problems[0].detail.find("item-21"), std::string::npos)
+      << outcome.problems[0].detail;
+}
+
+TEST(HtmlEquals, ARuleWithoutItsLoadedPageThrows) {
+  json rule = {{"kind", "html_equals"}, {"expected_file", "common/cms_page.expected.html"}};
+  EXPECT_THROW(CheckBody(rule, Contract(), "<p>x</p>", {}), Error);
+}
+
 TEST(ErrorNamesField, ComparesTheField) {
   json rule = Case("orders", "zero_qty").at("expect").at("body");
   std::string field = rule.at("field").get<std::string>();
