@@ -23,6 +23,13 @@ command -v valgrind >/dev/null \
 [ -x "$FWBENCH" ] || { echo "error: $FWBENCH not built (see README: cmake + ninja)" >&2; exit 1; }
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+# The SQLite files live at the same path in every run and checkout: the database URL is in
+# the measured process (environment, engine URL), and a path that differs between runs moves
+# its allocations (bench/layers/README.md, "Reproducible"). One run at a time holds the folder.
+DBDIR="${LAYERS_DB_DIR:-/tmp/fwbench-layers-db}"
+mkdir -p "$DBDIR"
+exec 9>"$DBDIR/lock"
+flock -n 9 || { echo "error: another bench/layers.sh holds $DBDIR (wait, or set LAYERS_DB_DIR)" >&2; exit 1; }
 # One fwbench run per framework x profile, JOBS of them side by side (instruction counts do
 # not depend on it), merged in a fixed order.
 mkdir -p "$OUT"
@@ -31,8 +38,9 @@ pids=()
 # cell FW PROFILE ROUTE: one part file (ROUTE "all": every contract route), on its own fresh
 # SQLite file so that side-by-side cells never wait on each other's locks.
 cell() {
-  local part="$WORK/layers-$1-$2-$3.json" db="sqlite:///$WORK/$1-$2-$3.db" route=()
+  local part="$WORK/layers-$1-$2-$3.json" db="sqlite:///$DBDIR/$1-$2-$3.db" route=()
   [ "$3" = all ] || route=(--route "$3")
+  rm -f "$DBDIR/$1-$2-$3.db"*
   "$VPY" "$ROOT/apps/dbtool.py" init --url "$db" >/dev/null
   "$FWBENCH" inproc --layers --framework "$1" --profile "$2" "${route[@]}" \
     --iterations "$N" --warmup "$WARMUP" --database-url "$db" --json "$part" \
@@ -49,8 +57,8 @@ for fw in $FRAMEWORKS; do
   done
 done
 for pid in "${pids[@]}"; do wait "$pid" || { echo "error: a layers run failed (above)" >&2; exit 1; }; done
-# One document: the parts' rows in order; the database URL is the temporary file's, so it is
-# written as the kind of database only (the file is gone and its path differs per run).
+# One document: the parts' rows in order; the database URL is written as the kind of database
+# only (one file per cell, re-seeded by the next run).
 "$VPY" - "$WORK/parts" "$OUT/layers.json" "$COMMAND" <<'PY'
 import json, os, sys, tempfile
 parts, out, command = sys.argv[1:]

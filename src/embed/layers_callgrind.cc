@@ -50,26 +50,19 @@ std::string FindValgrind() {
   return valgrind;
 }
 
-// A temporary folder, removed with everything in it at the end of its scope; or `keep`, made
-// if missing and kept.
+// A temporary folder /tmp/fwbench-layers-XXXXXX, removed with everything in it at the end of
+// its scope. Always under /tmp (not $TMPDIR): the worker runs in it, and a path of another
+// length moves the measured process's allocations (bench/layers/README.md, "Reproducible").
 class TempDir {
  public:
-  explicit TempDir(const std::string& keep) : keep_(!keep.empty()) {
-    if (keep_) {
-      path_ = fs::absolute(keep);
-      std::error_code error;
-      fs::create_directories(path_, error);
-      if (error) throw Error("cannot create " + path_.string() + ": " + error.message(), "--callgrind-dir");
-      return;
-    }
-    std::string pattern = (fs::temp_directory_path() / "fwbench-layers-XXXXXX").string();
+  TempDir() {
+    std::string pattern = "/tmp/fwbench-layers-XXXXXX";
     if (!::mkdtemp(pattern.data())) {
       throw Error("cannot create a temporary folder", pattern, "check that /tmp is writable");
     }
     path_ = pattern;
   }
   ~TempDir() {
-    if (keep_) return;
     std::error_code ignored;
     fs::remove_all(path_, ignored);
   }
@@ -78,9 +71,29 @@ class TempDir {
   const fs::path& path() const { return path_; }
 
  private:
-  bool keep_;
   fs::path path_;
 };
+
+// env(1) starting the worker in `dir` with a fixed environment and nothing else: the
+// environment is copied into the process (os.environ among others), so its size and content
+// move every later allocation, and with them the addresses that id()-keyed dicts hash; two
+// shells' environments differ (bench/layers/README.md, "Reproducible"). PATH for valgrind's
+// own helpers, a UTF-8 C locale, UTC, and the hash seed (the embedded interpreter fixes its
+// own; this is for anything else Python starts).
+std::vector<std::string> FixedEnvironment(const fs::path& dir, unsigned long hash_seed) {
+  std::string env = FindOnPath("env");
+  if (env.empty()) {
+    throw Error("env(1) is missing from PATH", kWhere, "install coreutils");
+  }
+  return {env,
+          "-i",
+          "--chdir=" + dir.string(),
+          "PATH=/usr/bin:/bin",
+          "LANG=C.UTF-8",
+          "LC_ALL=C.UTF-8",
+          "TZ=UTC",
+          "PYTHONHASHSEED=" + std::to_string(hash_seed)};
+}
 
 std::vector<std::string> WorkerArgs(const LayersOptions& options, const fs::path& json) {
   std::vector<std::string> args = {fs::read_symlink("/proc/self/exe").string(), "inproc",
@@ -88,7 +101,8 @@ std::vector<std::string> WorkerArgs(const LayersOptions& options, const fs::path
   if (!options.frameworks_file.empty()) {
     args.insert(args.end(), {"--frameworks", fs::absolute(options.frameworks_file).string()});
   }
-  for (const auto& app : options.frameworks) args.insert(args.end(), {"--framework", AppLabel(app)});
+  for (const auto& app : options.frameworks)
+    args.insert(args.end(), {"--framework", AppLabel(app)});
   for (const auto& profile : options.profiles) args.insert(args.end(), {"--profile", profile});
   if (!options.route.empty()) args.insert(args.end(), {"--route", options.route});
   for (const auto& dir : options.python_path) {
@@ -100,6 +114,24 @@ std::vector<std::string> WorkerArgs(const LayersOptions& options, const fs::path
     args.insert(args.end(), {"--database-url", options.database_url});
   }
   return args;
+}
+
+// --callgrind-dir: the dumps copied from the work folder into `keep` (made if missing).
+void KeepDumps(const fs::path& work, const std::string& keep) {
+  std::error_code error;
+  const fs::path dir = fs::absolute(keep);
+  fs::create_directories(dir, error);
+  for (const auto& file : fs::directory_iterator(work, error)) {
+    if (error) break;
+    if (file.path().filename().string().rfind("callgrind.out.", 0) != 0) continue;
+    fs::copy_file(file.path(), dir / file.path().filename(), fs::copy_options::overwrite_existing,
+                  error);
+    if (error) break;
+  }
+  if (error) {
+    throw Error("cannot keep the dumps in " + dir.string() + ": " + error.message(),
+                "--callgrind-dir", "give a writable folder");
+  }
 }
 
 std::string Tail(const std::string& text, size_t lines) {
@@ -135,8 +167,7 @@ nlohmann::json BuildLayersDocument(const LayersOptions& options, const nlohmann:
       {"layer_names", LayerNames()},
       {"results", nlohmann::json::array()}};
   for (const auto& in : worker.at("results")) {
-    std::string framework = in.at("framework"), profile = in.at("profile"),
-                route = in.at("route");
+    std::string framework = in.at("framework"), profile = in.at("profile"), route = in.at("route");
     auto ir = [&](const std::string& what) {
       std::string label = LayerDumpLabel(framework, profile, route, what);
       auto it = dumps.find(label);
@@ -172,15 +203,14 @@ nlohmann::json RunLayers(const LayersOptions& options) {
   }
   size_t routes = RepresentativeCases(ReadContract(), options.route).size();
   std::string valgrind = FindValgrind();
-  TempDir work(options.callgrind_dir);
-  fs::path worker_json = work.path() / "worker.json";
-  std::vector<std::string> argv = {valgrind,
-                                   "--tool=callgrind",
-                                   "--instr-atstart=no",
-                                   "--collect-atstart=no",
-                                   "--dump-line=no",
-                                   "--callgrind-out-file=" +
-                                       (work.path() / "callgrind.out.%p").string()};
+  TempDir work;
+  // The worker's paths are relative to its cwd (the work folder): with its environment fixed
+  // too, nothing in the measured process depends on where the folder is or who started it.
+  const fs::path worker_json = "worker.json";
+  std::vector<std::string> argv = FixedEnvironment(work.path(), options.hash_seed);
+  argv.insert(argv.end(),
+              {valgrind, "--tool=callgrind", "--instr-atstart=no", "--collect-atstart=no",
+               "--dump-line=no", "--callgrind-out-file=callgrind.out.%p"});
   for (auto& arg : WorkerArgs(options, worker_json)) argv.push_back(std::move(arg));
   std::fprintf(stderr,
                "layers: %zu framework(s) x %zu profile(s) x %zu route(s) under callgrind, "
@@ -188,14 +218,15 @@ nlohmann::json RunLayers(const LayersOptions& options) {
                options.frameworks.size(), options.profiles.size(), routes, kLayerCount + 2,
                options.iterations);
   ProcessResult run = RunProcess(argv);
-  if (run.exit_code != 0 || !fs::exists(worker_json)) {
-    throw Error("the layers worker under callgrind failed (exit " +
-                    std::to_string(run.exit_code) + "):\n" + Tail(run.err, 30),
+  if (run.exit_code != 0 || !fs::exists(work.path() / worker_json)) {
+    throw Error("the layers worker under callgrind failed (exit " + std::to_string(run.exit_code) +
+                    "):\n" + Tail(run.err, 30),
                 kWhere, "fix the error above; the worker runs `fwbench inproc --layers-worker`");
   }
+  if (!options.callgrind_dir.empty()) KeepDumps(work.path(), options.callgrind_dir);
   std::string version = RunProcess({valgrind, "--version"}).out;
   while (!version.empty() && version.back() == '\n') version.pop_back();
-  return BuildLayersDocument(options, ReadJsonFile(worker_json),
+  return BuildLayersDocument(options, ReadJsonFile(work.path() / worker_json),
                              ReadCallgrindDumps(work.path(), kLayerDumpPrefix), version);
 }
 

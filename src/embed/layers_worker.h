@@ -29,7 +29,7 @@ struct LayersOptions {
   std::string database_url;                       // empty: the apps' default
   unsigned long hash_seed = 0;                    // PYTHONHASHSEED of the embedded Python
   unsigned long random_seed = 1;                  // random.seed() before every batch
-  std::string callgrind_dir;  // keep the dumps here (for callgrind_annotate); empty: a temp dir
+  std::string callgrind_dir;  // copy the dumps here (for callgrind_annotate); empty: do not
 };
 
 // The name a framework goes by in rows, labels and --framework: the catalogue key, or the
