@@ -2,13 +2,13 @@
 
 import flask
 import flask.ctx
-import flask.templating
+import jinja2
 import sqlalchemy.engine.cursor
 import sqlalchemy.engine.result
 import sqlalchemy.orm.scoping
 import werkzeug.wrappers.response
 
-from . import enterer, leaver, mark, mark_attr
+from . import mark, mark_attr
 
 
 def install(app: flask.Flask):
@@ -24,9 +24,10 @@ def install(app: flask.Flask):
         setattr(sessions, name, mark(getattr(sessions, name), "middleware"))
     # view: dispatch_request calls the endpoint's view function.
     mark_attr(app, "dispatch_request", "view")
-    # template: between the before_render_template and template_rendered signals.
-    flask.templating.before_render_template.connect(enterer("template"), app, weak=False)
-    flask.templating.template_rendered.connect(leaver("template"), app, weak=False)
+    # template: Jinja2's Template.render, which Flask's render_template calls between the
+    # before_render_template and template_rendered signals (the same boundary; receivers on
+    # those signals cost more than the layer they mark: bench/layers/README.md).
+    mark_attr(jinja2.Template, "render", "template")
     # response: make_response (view return value -> Response), the JSON provider's response,
     # and Werkzeug's Response.__call__ (status line and headers, start_response).
     mark_attr(app, "make_response", "response")
