@@ -35,14 +35,16 @@ void PrintTable(const nlohmann::json& doc) {
 
 void PrintLayersTable(const nlohmann::json& doc) {
   std::printf("%-8s %-9s %-20s %12s", "fw", "profile", "route", "total Ir/req");
-  for (const auto& name : doc["layer_names"]) std::printf(" %10.10s", name.get<std::string>().c_str());
+  for (const auto& name : doc["layer_names"])
+    std::printf(" %10.10s", name.get<std::string>().c_str());
   std::printf(" %8s\n", "hooks");
   for (const auto& row : doc["results"]) {
     std::printf("%-8s %-9s %-20s %12lld", row["framework"].get<std::string>().c_str(),
                 row["profile"].get<std::string>().c_str(), row["route"].get<std::string>().c_str(),
                 row["total_instructions"].get<long long>());
     for (const auto& name : doc["layer_names"]) {
-      std::printf(" %10lld", row["layers"][name.get<std::string>()]["instructions"].get<long long>());
+      std::printf(" %10lld",
+                  row["layers"][name.get<std::string>()]["instructions"].get<long long>());
     }
     std::printf(" %+7.1f%%%s\n", 100 * row["hook_overhead"].get<double>(),
                 row["ok"].get<bool>() ? "" : "  UNEXPECTED STATUS");
@@ -143,8 +145,7 @@ void AddInprocCommand(CLI::App& app) {
   cmd->add_flag("--layers", *layers,
                 "Instructions per request split into layers, under callgrind "
                 "(fwbench.layers/1; bench/layers/README.md)");
-  cmd->add_flag("--layers-worker", *layers_worker,
-                "The part of --layers that runs under callgrind")
+  cmd->add_flag("--layers-worker", *layers_worker, "The part of --layers that runs under callgrind")
       ->group("");
   cmd->add_option("--pythonpath", *python_path,
                   "--layers: folders on sys.path for a 'module:callable' --framework");

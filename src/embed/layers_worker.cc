@@ -36,8 +36,7 @@ class BatchRunner {
   }
 
   // options.iterations calls collecting `target`, then one dump named `label`.
-  void Batch(WsgiBridge& bridge, const WsgiRequest& request, int target,
-             const std::string& label) {
+  void Batch(WsgiBridge& bridge, const WsgiRequest& request, int target, const std::string& label) {
     Prepare();
     stack_.Arm(target);
     for (int i = 0; i < options_.iterations; ++i) CallOnce(bridge, request);
@@ -80,8 +79,7 @@ py::object InstallMarkers(const py::object& app, const launch::AppEntry& entry) 
 }
 
 nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string& profile,
-                                const std::vector<RouteCase>& cases,
-                                const LayersOptions& options) {
+                                const std::vector<RouteCase>& cases, const LayersOptions& options) {
   const std::string framework = AppLabel(entry);
   if (!entry.dir.empty()) std::filesystem::current_path(entry.dir);
   PythonHost host(VenvPython(), options.hash_seed);
@@ -150,9 +148,8 @@ std::string LayerDumpLabel(const std::string& framework, const std::string& prof
 
 nlohmann::json RunLayersWorker(const LayersOptions& options) {
   std::vector<RouteCase> cases = RepresentativeCases(ReadContract(), options.route);
-  nlohmann::json doc = {{"python", ""},
-                        {"versions", nlohmann::json::object()},
-                        {"results", nlohmann::json::array()}};
+  nlohmann::json doc = {
+      {"python", ""}, {"versions", nlohmann::json::object()}, {"results", nlohmann::json::array()}};
   for (const launch::AppEntry& entry : options.frameworks) {
     for (const std::string& profile : options.profiles) {
       std::string label = AppLabel(entry) + "/" + profile;

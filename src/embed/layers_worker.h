@@ -20,15 +20,15 @@ struct LayersOptions {
   // Resolved by the caller (launch/app_catalog.h): catalogue entries or raw "module:callable"
   // targets. The worker process resolves them again from frameworks_file and python_path.
   std::vector<launch::AppEntry> frameworks;
-  std::filesystem::path frameworks_file;           // the catalogue the entries come from
+  std::filesystem::path frameworks_file;  // the catalogue the entries come from
   std::vector<std::string> profiles = {"minimal", "standard"};
-  std::string route;                              // empty: every contract route
+  std::string route;                               // empty: every contract route
   std::vector<std::filesystem::path> python_path;  // for "module:callable" targets
-  int iterations = 20;                            // calls per batch
-  int warmup = 100;                               // unmeasured calls before a route's batches
-  std::string database_url;                       // empty: the apps' default
-  unsigned long hash_seed = 0;                    // PYTHONHASHSEED of the embedded Python
-  unsigned long random_seed = 1;                  // random.seed() before every batch
+  int iterations = 20;                             // calls per batch
+  int warmup = 100;                                // unmeasured calls before a route's batches
+  std::string database_url;                        // empty: the apps' default
+  unsigned long hash_seed = 0;                     // PYTHONHASHSEED of the embedded Python
+  unsigned long random_seed = 1;                   // random.seed() before every batch
   std::string callgrind_dir;  // copy the dumps here (for callgrind_annotate); empty: do not
 };
 
