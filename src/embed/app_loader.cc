@@ -29,4 +29,13 @@ py::object LoadWsgiApp(const launch::AppEntry& app, const AppSettings& settings)
   }
 }
 
+std::string PackageVersion(const std::string& module) {
+  if (module.empty()) return "";
+  try {
+    return py::module_::import("importlib.metadata").attr("version")(module).cast<std::string>();
+  } catch (py::error_already_set&) {
+    return "";
+  }
+}
+
 }  // namespace fwbench::embed

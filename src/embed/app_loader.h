@@ -21,4 +21,7 @@ struct AppSettings {
 // Python traceback when the import fails or the attribute is not callable.
 pybind11::object LoadWsgiApp(const launch::AppEntry& app, const AppSettings& settings);
 
+// The installed version of the distribution `module` ("flask" -> "3.1.3"); "" when unknown.
+std::string PackageVersion(const std::string& module);
+
 }  // namespace fwbench::embed

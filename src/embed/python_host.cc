@@ -24,7 +24,8 @@ struct PythonHost::Interpreter {
   py::scoped_interpreter guard;
 };
 
-PythonHost::PythonHost(const std::filesystem::path& venv_python) {
+PythonHost::PythonHost(const std::filesystem::path& venv_python,
+                       std::optional<unsigned long> hash_seed) {
   if (!std::filesystem::exists(venv_python)) {
     throw Error("the venv's python is missing", venv_python.string(),
                 "run scripts/setup to create the venv");
@@ -38,6 +39,10 @@ PythonHost::PythonHost(const std::filesystem::path& venv_python) {
   config.parse_argv = 0;
   config.install_signal_handlers = 0;
   config.buffered_stdio = 0;
+  if (hash_seed) {
+    config.use_hash_seed = 1;
+    config.hash_seed = *hash_seed;
+  }
   Check(PyConfig_SetBytesString(&config, &config.program_name, venv_python.c_str()), config,
         "PyConfig.program_name");
   Check(PyConfig_SetBytesString(&config, &config.executable, venv_python.c_str()), config,

@@ -2,6 +2,7 @@
 // The embedded CPython: the project's venv interpreter, isolated from the environment.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace fwbench::embed {
@@ -12,11 +13,14 @@ namespace fwbench::embed {
 //   use_environment = 0 (PYTHONPATH, PYTHONHOME, PYTHON* are ignored),
 //   safe_path = 1 and no program dir (the current directory is never on sys.path),
 //   user site off, Python's own signal handlers off (the C++ host owns signals).
+// `hash_seed` fixes str hashing (what PYTHONHASHSEED does, which use_environment = 0 ignores),
+// for instruction counts that repeat from run to run; unset keeps Python's random seed.
 // Throws fwbench::Error when `venv_python` does not exist or the interpreter fails to start.
 // At most one PythonHost may exist per process, and it cannot be restarted after it ends.
 class PythonHost {
  public:
-  explicit PythonHost(const std::filesystem::path& venv_python);
+  explicit PythonHost(const std::filesystem::path& venv_python,
+                      std::optional<unsigned long> hash_seed = std::nullopt);
   ~PythonHost();
   PythonHost(const PythonHost&) = delete;
   PythonHost& operator=(const PythonHost&) = delete;

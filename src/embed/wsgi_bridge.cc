@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/error.h"
+#include "embed/layer_stack.h"
 #include "embed/python_error.h"
 
 namespace py = pybind11;
@@ -186,6 +187,7 @@ struct WsgiBridge::State {
   py::object write;
   EnvironKeys keys;
   HeaderKeys header_keys;
+  LayerStack* layers = nullptr;  // --layers only
   // Per call:
   bool started = false;
   bool body_begun = false;  // "headers sent": the first body byte exists
@@ -202,6 +204,7 @@ struct WsgiBridge::State {
 
 py::object WsgiBridge::State::StartResponse(py::handle status, py::handle headers,
                                             py::handle exc_info) {
+  LayerScope layer(layers, Layer::kServer);
   if (!exc_info.is_none()) {
     if (body_begun) {  // PEP 3333: re-raise when the headers have gone out
       PyObject* info = exc_info.ptr();
@@ -344,6 +347,8 @@ WsgiBridge::WsgiBridge(py::object app, ServerIdentity server, ErrorSink errors)
 
 WsgiBridge::~WsgiBridge() = default;
 
+void WsgiBridge::SetLayerStack(LayerStack* stack) { state_->layers = stack; }
+
 py::dict WsgiBridge::BuildEnviron(const WsgiRequest& request) const {
   py::dict environ = py::reinterpret_steal<py::dict>(PyDict_Copy(state_->base_environ.ptr()));
   PyObject* env = environ.ptr();
@@ -394,6 +399,7 @@ WsgiResponse WsgiBridge::Call(const WsgiRequest& request) {
     py::object iterable =
         py::reinterpret_steal<py::object>(PyObject_Vectorcall(s.app.ptr(), args, 2, nullptr));
     if (!iterable) throw py::error_already_set();
+    LayerScope layer(s.layers, Layer::kResponse);
     try {
       s.ConsumeBody(iterable.ptr());
     } catch (py::error_already_set&) {

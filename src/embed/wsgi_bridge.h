@@ -12,6 +12,8 @@
 
 namespace fwbench::embed {
 
+class LayerStack;
+
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct WsgiRequest {
@@ -56,6 +58,10 @@ class WsgiBridge {
   // body iterable or by close(), or an app that breaks PEP 3333 (no start_response, str body
   // chunks) becomes a 500 with the traceback sent to the ErrorSink. close() is always called.
   WsgiResponse Call(const WsgiRequest& request);
+
+  // `fwbench inproc --layers` only: mark the bridge's own work on `stack` (null: off).
+  // start_response runs in layer server, iterating and closing the body in layer response.
+  void SetLayerStack(LayerStack* stack);
 
   // The environ Call would pass for `request` (for tests and the pure-Python baseline).
   pybind11::dict BuildEnviron(const WsgiRequest& request) const;

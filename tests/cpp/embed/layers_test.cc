@@ -1,0 +1,199 @@
+// The layer stack, the _fwbench_layers module (in the embedded interpreter the test main
+// starts), the callgrind dump reader and the fwbench.layers/1 document.
+#include <gtest/gtest.h>
+#include <pybind11/eval.h>
+
+#include "common/error.h"
+#include "embed/callgrind_dumps.h"
+#include "embed/layer_module.h"
+#include "embed/layer_stack.h"
+#include "embed/layers_callgrind.h"
+
+namespace py = pybind11;
+
+namespace fwbench::embed {
+namespace {
+
+constexpr int kView = static_cast<int>(Layer::kView);
+constexpr int kOrm = static_cast<int>(Layer::kOrm);
+constexpr int kDb = static_cast<int>(Layer::kDb);
+
+TEST(LayerNamesTest, TenLayersInDocumentOrder) {
+  ASSERT_EQ(LayerNames().size(), static_cast<size_t>(kLayerCount));
+  EXPECT_EQ(LayerNames().front(), "server");
+  EXPECT_EQ(LayerNames().back(), "response");
+  EXPECT_EQ(LayerIndex("orm"), kOrm);
+  EXPECT_EQ(LayerIndex("nosuch"), -1);
+}
+
+TEST(LayerStackTest, LeavePopsTheLayerAndWhatIsAboveIt) {
+  LayerStack stack;
+  stack.Arm(kView);
+  EXPECT_EQ(stack.Depth(), 1);  // [server]
+  stack.Enter(kView);
+  stack.Enter(kOrm);
+  stack.Enter(kDb);  // a db leave that never came
+  stack.Leave(kOrm);
+  EXPECT_EQ(stack.Depth(), 2);
+  EXPECT_EQ(stack.unbalanced(), 0);
+  stack.Leave(kDb);  // not on the stack any more
+  EXPECT_EQ(stack.unbalanced(), 1);
+  EXPECT_EQ(stack.Depth(), 2);
+  stack.Leave(static_cast<int>(Layer::kServer));  // the batch's bottom is never popped
+  EXPECT_EQ(stack.Depth(), 2);
+  EXPECT_EQ(stack.unbalanced(), 2);
+  stack.Truncate(1);
+  EXPECT_EQ(stack.Depth(), 1);
+  stack.Disarm();
+  EXPECT_EQ(stack.Depth(), 0);
+}
+
+TEST(LayerStackTest, ScopeRestoresTheDepth) {
+  LayerStack stack;
+  stack.Arm(LayerStack::kAllLayers);
+  {
+    LayerScope scope(&stack, Layer::kResponse);
+    stack.Enter(kView);
+    EXPECT_EQ(stack.Depth(), 3);
+  }
+  EXPECT_EQ(stack.Depth(), 1);
+  LayerScope off(nullptr, Layer::kResponse);  // no stack: nothing happens
+  EXPECT_EQ(stack.Depth(), 1);
+}
+
+class LayerModuleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    stack_.Arm(LayerStack::kNoLayer);
+    module_ = RegisterLayerModule(stack_);
+    scope_ = py::dict();
+    scope_["L"] = module_;
+    // Records the stack depth and top layer seen from inside a marked call.
+    py::exec(R"PY(
+seen = []
+def probe(*args, **kwargs):
+    seen.append((L.depth(), args, kwargs))
+    return "result"
+def boom():
+    L.enter(5)  # left open on purpose
+    raise KeyError("boom")
+class Model:
+    def name(self):
+        seen.append(L.depth())
+        return "model"
+)PY",
+             scope_);
+  }
+  void TearDown() override { stack_.Disarm(); }
+
+  LayerStack stack_;
+  py::module_ module_;
+  py::dict scope_;
+};
+
+TEST_F(LayerModuleTest, MarkRunsTheCallInsideTheLayer) {
+  py::exec(R"PY(
+m = L.mark(probe, 4)
+r = m(1, 2, k=3)
+)PY",
+           scope_);
+  EXPECT_EQ(scope_["r"].cast<std::string>(), "result");
+  EXPECT_EQ(py::repr(scope_["seen"]).cast<std::string>(), "[(2, (1, 2), {'k': 3})]");
+  EXPECT_EQ(stack_.Depth(), 1);
+  EXPECT_EQ(py::module_::import("sys").attr("modules")["_fwbench_layers"].ptr(), module_.ptr());
+  EXPECT_EQ(module_.attr("LAYERS")[py::int_(6)].cast<std::string>(), "db");
+}
+
+TEST_F(LayerModuleTest, AnExceptionPropagatesAndTheDepthIsRestored) {
+  py::exec(R"PY(
+try:
+    L.mark(boom, 4)()
+    caught = None
+except KeyError as e:
+    caught = str(e)
+)PY",
+           scope_);
+  EXPECT_EQ(scope_["caught"].cast<std::string>(), "'boom'");
+  EXPECT_EQ(stack_.Depth(), 1);
+}
+
+TEST_F(LayerModuleTest, MarkedMethodsBindAndReadAsTheFunction) {
+  py::exec(R"PY(
+Model.name = L.mark(Model.__dict__["name"], 5)
+value = Model().name()
+bound = Model().name
+via_getattr = getattr(Model(), "name")()
+fn_name = Model.name.__name__
+)PY",
+           scope_);
+  EXPECT_EQ(scope_["value"].cast<std::string>(), "model");
+  EXPECT_EQ(scope_["via_getattr"].cast<std::string>(), "model");
+  EXPECT_EQ(scope_["fn_name"].cast<std::string>(), "name");
+  EXPECT_EQ(py::repr(scope_["seen"]).cast<std::string>(), "[2, 2]");
+}
+
+TEST_F(LayerModuleTest, SignalPairsAndCallMarked) {
+  py::exec(R"PY(
+enter_db, leave_db = L.enterer(6), L.leaver(6)
+enter_db("sender", statement="x")
+inside = L.depth()
+leave_db("sender")
+after = L.depth()
+r = L.call_marked(6)(probe, "sql", many=False)
+)PY",
+           scope_);
+  EXPECT_EQ(scope_["inside"].cast<int>(), 2);
+  EXPECT_EQ(scope_["after"].cast<int>(), 1);
+  EXPECT_EQ(py::repr(scope_["seen"]).cast<std::string>(), "[(2, ('sql',), {'many': False})]");
+  EXPECT_THROW(py::exec("L.mark(probe, 10)", scope_), py::error_already_set);
+  EXPECT_THROW(py::exec("L.mark(3, 1)", scope_), py::error_already_set);
+}
+
+TEST(CallgrindDumpsTest, ReadsTheLabelAndTotals) {
+  std::string dump =
+      "# callgrind format\nversion: 1\ncreator: callgrind-3.19.0\npid: 42\n"
+      "desc: Trigger: Client Request: fwbench-layers|flask|minimal|json|view\n"
+      "events: Ir\nfn=(1) main\n0 5\n\ntotals: 12345\n";
+  auto [label, ir] = ParseCallgrindDump(dump, kLayerDumpPrefix, "dump");
+  EXPECT_EQ(label, "fwbench-layers|flask|minimal|json|view");
+  EXPECT_EQ(ir, 12345u);
+  std::string final_dump = "desc: Trigger: Program termination\ntotals: 7\n";
+  EXPECT_EQ(ParseCallgrindDump(final_dump, kLayerDumpPrefix, "dump").first, "");
+  std::string cut = "desc: Trigger: Client Request: fwbench-layers|a|b|c|d\nfn=(1) x\n";
+  EXPECT_THROW(ParseCallgrindDump(cut, kLayerDumpPrefix, "dump"), Error);
+}
+
+TEST(LayersDocumentTest, PerRequestLayersAndTheirSum) {
+  LayersOptions options;
+  options.iterations = 10;
+  nlohmann::json worker = {
+      {"python", "3.11.7"},
+      {"versions", {{"flask", "3.1.3"}}},
+      {"results",
+       {{{"framework", "flask"}, {"profile", "minimal"}, {"route", "json"}, {"ok", true},
+         {"unbalanced", 0}}}}};
+  std::map<std::string, uint64_t> dumps;
+  dumps[LayerDumpLabel("flask", "minimal", "json", "plain")] = 9800;
+  dumps[LayerDumpLabel("flask", "minimal", "json", "all")] = 10000;
+  for (size_t i = 0; i < LayerNames().size(); ++i) {
+    dumps[LayerDumpLabel("flask", "minimal", "json", LayerNames()[i])] = 1000 + (i == 0 ? 10 : 0);
+  }
+  nlohmann::json doc = BuildLayersDocument(options, worker, dumps, "valgrind-3.19.0");
+  EXPECT_EQ(doc["schema"], "fwbench.layers/1");
+  const auto& row = doc["results"][0];
+  EXPECT_EQ(row["total_instructions"], 980);
+  EXPECT_EQ(row["instrumented_instructions"], 1000);
+  EXPECT_EQ(row["layer_sum_instructions"], 1001);
+  EXPECT_EQ(row["layers"]["server"]["instructions"], 101);
+  EXPECT_EQ(row["layers"]["view"]["instructions"], 100);
+  EXPECT_TRUE(row["layers"]["view"]["ns"].is_null());
+  EXPECT_TRUE(row["total_ns"].is_null());
+  EXPECT_NEAR(row["hook_overhead"].get<double>(), 10010.0 / 9800 - 1, 1e-12);
+  EXPECT_NEAR(row["attribution_gap"].get<double>(), 0.001, 1e-12);
+  EXPECT_TRUE(AllLayerRowsOk(doc));
+  dumps.erase(LayerDumpLabel("flask", "minimal", "json", "orm"));
+  EXPECT_THROW(BuildLayersDocument(options, worker, dumps, ""), Error);
+}
+
+}  // namespace
+}  // namespace fwbench::embed
