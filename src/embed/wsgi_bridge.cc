@@ -2,7 +2,6 @@
 
 #include <pybind11/eval.h>
 
-
 #include "common/error.h"
 #include "embed/python_error.h"
 

@@ -77,8 +77,9 @@ AppEntry ParseEntry(const std::string& name, const nlohmann::json& spec, const s
   for (const auto& [key, value] : spec.items())
     if (key.rfind('_', 0) != 0 &&
         std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields))
-      throw Error("unknown field", where + "." + key,
-                  "known fields: dir, interface, wsgi, pythonpath, env, version_module (or _comment)");
+      throw Error(
+          "unknown field", where + "." + key,
+          "known fields: dir, interface, wsgi, pythonpath, env, version_module (or _comment)");
   AppEntry entry;
   entry.name = name;
   entry.source = spec;
@@ -169,14 +170,10 @@ nlohmann::json CatalogJson(const AppCatalog& catalog) {
   for (const auto& [name, e] : catalog.apps) {
     nlohmann::json sys_path = nlohmann::json::array();
     for (const auto& p : e.sys_path) sys_path.push_back(p.string());
-    frameworks[name] = {{"dir", e.dir.string()},
-                        {"interface", e.interface},
-                        {"wsgi", e.wsgi},
-                        {"module", e.module},
-                        {"callable", e.callable},
-                        {"sys_path", sys_path},
-                        {"env", e.env},
-                        {"version_module", e.version_module}};
+    frameworks[name] = {{"dir", e.dir.string()},  {"interface", e.interface},
+                        {"wsgi", e.wsgi},         {"module", e.module},
+                        {"callable", e.callable}, {"sys_path", sys_path},
+                        {"env", e.env},           {"version_module", e.version_module}};
   }
   return {{"schema", "fwbench.apps/1"},
           {"file", catalog.file.string()},

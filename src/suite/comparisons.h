@@ -20,12 +20,12 @@ std::string AxisValue(const nlohmann::json& cell, const std::string& axis);
 // Builds the "comparisons" array from `cells` (results cells with repetitions): a before b in
 // `order` (the values of `axis`, suite/matrix.h CompareOrder), same profile and group, both with
 // at least one round. Framework comparisons are as they always were; server comparisons add
-// "axis": "server", "server_a" and "server_b" (labels), and their framework_a == framework_b. Rounds pair by their
-// "round" number; a round only one side has is left out. Each comparison metric of the
-// registry (common/metrics.h) gets per-round ratios a/b of that round's positive values; across
-// rounds, stats::AcrossRounds. `primary` is rps for a closed-model level in mode "slices", else
-// cpu_us_per_request (in a duet the apps share the CPUs, and at an open-model rate both serve the
-// same req/s); `reached` when the primary's half-width <= target.
+// "axis": "server", "server_a" and "server_b" (labels), and their framework_a == framework_b.
+// Rounds pair by their "round" number; a round only one side has is left out. Each comparison
+// metric of the registry (common/metrics.h) gets per-round ratios a/b of that round's positive
+// values; across rounds, stats::AcrossRounds. `primary` is rps for a closed-model level in mode
+// "slices", else cpu_us_per_request (in a duet the apps share the CPUs, and at an open-model rate
+// both serve the same req/s); `reached` when the primary's half-width <= target.
 nlohmann::json BuildComparisons(const nlohmann::json& cells, const std::vector<std::string>& order,
                                 const Paired& paired, const std::string& axis = "frameworks");
 

@@ -29,7 +29,8 @@ std::string InterfaceOf(const std::map<std::string, std::string>& map, const std
 std::string Described(const std::vector<std::string>& names,
                       const std::map<std::string, std::string>& interfaces) {
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n + " (" + InterfaceOf(interfaces, n) + ")";
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + n + " (" + InterfaceOf(interfaces, n) + ")";
   return out;
 }
 

@@ -22,7 +22,7 @@ struct CellSpec {
   // restarts them per block and round): "gunicorn-sync/sqlite" ("frameworks"), "flask/sqlite"
   // ("servers").
   std::string block;
-  std::string proxy = "none";    // "none" | "nginx" (Suite::proxies)
+  std::string proxy = "none";  // "none" | "nginx" (Suite::proxies)
   // The server segment of ids, keys and labels: "uwsgi" direct, "uwsgi+nginx" behind nginx.
   std::string ServerLabel() const;
 };

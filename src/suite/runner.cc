@@ -398,9 +398,8 @@ bool RunGroup(RunContext& ctx, ResultsFile& results, HostGate& gate, BlockServer
         results.AddRepetition(cell.id, std::move(app.repetition), ctx.suite.repetitions);
       }
     }
-    results.SetComparisons(
-        BuildComparisons(results.Document()["cells"], CompareOrder(ctx.suite), ctx.suite.paired,
-                         ctx.suite.compare));
+    results.SetComparisons(BuildComparisons(results.Document()["cells"], CompareOrder(ctx.suite),
+                                            ctx.suite.paired, ctx.suite.compare));
     results.Save();
     progress.End(rps, errors, again ? "host slowed; measuring the round again" : "");
     if (!again) return true;
@@ -458,9 +457,8 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
   }
   results.Meta() = BuildMeta(ctx, results);
   results.Meta()["paired"] = PairedMeta(suite, seed);
-  results.SetComparisons(
-      BuildComparisons(results.Document()["cells"], CompareOrder(suite), suite.paired,
-                       suite.compare));
+  results.SetComparisons(BuildComparisons(results.Document()["cells"], CompareOrder(suite),
+                                          suite.paired, suite.compare));
   results.Save();
 
   const std::vector<Group> groups = GroupCells(ctx.cells);

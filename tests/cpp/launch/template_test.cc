@@ -1,10 +1,9 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
-
-#include <unistd.h>
 
 #include "common/atomic_file.h"
 #include "common/error.h"

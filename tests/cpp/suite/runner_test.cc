@@ -599,8 +599,8 @@ TEST_F(RunnerTest, ServersAreComparedForOneFrameworkAndASkippedVerifyIsFlagged) 
                           {{"frameworks", {"fa"}}, {"compare", "servers"}});
   RunReport report = RunSuite(suite, Options(), session, verify, stop_);
   EXPECT_EQ(report.ok, 2);
-  EXPECT_EQ(verified, 1);        // tiny only
-  EXPECT_EQ(most_targets, 2u);   // both servers in one session
+  EXPECT_EQ(verified, 1);       // tiny only
+  EXPECT_EQ(most_targets, 2u);  // both servers in one session
   json results = Results();
   for (const auto& e : testing::CheckSchema(V2Schema(), results)) ADD_FAILURE() << e;
   for (const auto& cell : results["cells"]) {

@@ -201,8 +201,7 @@ TEST(Matrix, CompareServersGroupsEveryServerOfOneFrameworkDbRouteAndLevel) {
 }
 
 TEST(SuiteFile, UnknownCompareAxisNamesTheFieldAndTheAxes) {
-  std::string e =
-      ErrorOf(Replace(kGood, "\"profiles\"", "\"compare\": \"routes\", \"profiles\""));
+  std::string e = ErrorOf(Replace(kGood, "\"profiles\"", "\"compare\": \"routes\", \"profiles\""));
   EXPECT_NE(e.find("bad.json:4: compare"), std::string::npos) << e;
   EXPECT_NE(e.find("use one of frameworks, servers"), std::string::npos) << e;
 }
