@@ -18,11 +18,11 @@ struct CellSpec {
   // Measured together: "gunicorn-sync/sqlite/json/closed-c64" (suite.compare "frameworks"),
   // "flask/sqlite/json/closed-c64" ("servers").
   std::string group;
+  std::string proxy = "none";  // "none" | "nginx" (Suite::proxies)
   // The groups of one block share server instances across routes and levels (the runner
   // restarts them per block and round): "gunicorn-sync/sqlite" ("frameworks"), "flask/sqlite"
   // ("servers").
   std::string block;
-  std::string proxy = "none";  // "none" | "nginx" (Suite::proxies)
   // The server segment of ids, keys and labels: "uwsgi" direct, "uwsgi+nginx" behind nginx.
   std::string ServerLabel() const;
 };
