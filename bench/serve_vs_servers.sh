@@ -3,7 +3,7 @@
 # granian, per framework: `fwbench run bench/suites/serve-vs-servers.json` ("compare":
 # "servers": the servers of one framework, route and level measured in paired rounds), then
 # bench/serve/servers_table.py writes the table from the results file's own estimates.
-# Usage: bench/serve_vs_servers.sh [fwbench run flags, e.g. --fresh --seed N]
+# Usage: bench/serve_vs_servers.sh [fwbench run flags, e.g. --fresh, --quiet]
 # Env: SUITE (default bench/suites/serve-vs-servers.json)
 #      OUT   results file (default var/serve_vs_servers/results.json; resumed when rerun)
 #      TABLE the table (default results/serve_vs_servers.md)

@@ -21,6 +21,8 @@ FLAGS = [
      "starved: some connection completed nothing in a round (results/SCHEMA.md)"),
     (lambda c: ((c.get("summary") or {}).get("error_ratio") or {}).get("estimate", 0) > 0, "e",
      "some responses were errors or not 2xx (summary.error_ratio > 0)"),
+    (lambda c: (c.get("summary") or {}).get("host_disturbed", 0) > 0, "h",
+     "the host check found the host slowed in some kept round (summary.host_disturbed)"),
 ]
 
 

@@ -82,6 +82,14 @@ def test_cells_and_ratios_are_the_files_own_with_their_intervals():
     assert "Command: `bench/serve_vs_servers.sh`" in md
 
 
+def test_a_round_on_a_slowed_host_marks_the_cell():
+    doc = document()
+    doc["cells"][0]["summary"]["host_disturbed"] = 1
+    md = table.markdown(doc, "x")
+    assert "| 6,100 [5,900-6,300] h |" in md
+    assert "h: the host check found the host slowed" in md
+
+
 def test_a_summary_without_an_interval_shows_the_estimate_alone():
     assert table.interval({"estimate": 6100.0, "ci95": None}, 0) == "6,100"
     assert table.interval(None, 0) == "n/a"
