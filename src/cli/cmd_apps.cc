@@ -12,7 +12,8 @@ namespace {
 void PrintTable(const launch::AppCatalog& catalog) {
   std::printf("catalogue %s (default profile %s)\n", catalog.file.c_str(), launch::kDefaultProfile);
   for (const auto& [name, e] : catalog.apps) {
-    std::printf("%s: %s in %s\n", name.c_str(), e.wsgi.c_str(), e.dir.c_str());
+    std::printf("%s: %s %s in %s\n", name.c_str(), e.interface.c_str(), e.wsgi.c_str(),
+                e.dir.c_str());
     for (const auto& p : e.sys_path) std::printf("  sys.path %s\n", p.c_str());
     for (const auto& [k, v] : e.env) std::printf("  env %s=%s\n", k.c_str(), v.c_str());
   }

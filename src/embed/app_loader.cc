@@ -9,6 +9,10 @@ namespace fwbench::embed {
 
 py::object LoadWsgiApp(const launch::AppEntry& app, const AppSettings& settings) {
   const std::string& where = app.wsgi;
+  if (app.interface != "wsgi")
+    throw Error("app \"" + app.name + "\" is an " + app.interface + " app, not a WSGI one",
+                "frameworks." + app.name + ".interface",
+                "measure it under a server of its interface (bench/servers.json)");
   try {
     py::object environ = py::module_::import("os").attr("environ");
     for (const auto& [name, value] : app.env) environ[py::str(name)] = value;

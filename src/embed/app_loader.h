@@ -18,7 +18,8 @@ struct AppSettings {
 // Sets the app's environment (app.env, FWBENCH_PROFILE, DATABASE_URL), puts app.sys_path in
 // front of sys.path in order and imports app.module.callable. Needs the interpreter running and
 // the GIL held; the caller has already chdir'd to app.dir. Throws fwbench::Error carrying the
-// Python traceback when the import fails or the attribute is not callable.
+// Python traceback when the import fails or the attribute is not callable, and naming the
+// entry's interface field when the app is not a WSGI one.
 pybind11::object LoadWsgiApp(const launch::AppEntry& app, const AppSettings& settings);
 
 // The installed version of the distribution `module` ("flask" -> "3.1.3"); "" when unknown.

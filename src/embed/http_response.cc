@@ -24,7 +24,7 @@ std::string_view HttpDateCache::Now() {
   return text_;
 }
 
-std::string AppendHttpResponse(std::string& out, const WsgiResponse& response, bool keep_alive,
+std::string AppendHttpResponse(std::string& out, const AppResponse& response, bool keep_alive,
                                bool head, std::string_view date, std::string_view server) {
   std::string problem;
   std::string length = std::to_string(response.body.size());

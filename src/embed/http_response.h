@@ -1,10 +1,10 @@
 #pragma once
-// Serialises a WSGI response as HTTP/1.1 bytes for the embedded server.
+// Serialises an app's response (embed/app_bridge.h) as HTTP/1.1 bytes for the embedded server.
 #include <ctime>
 #include <string>
 #include <string_view>
 
-#include "embed/wsgi_bridge.h"
+#include "embed/app_bridge.h"
 
 namespace fwbench::embed {
 
@@ -26,7 +26,7 @@ class HttpDateCache {
 // the return value. Server and Date are added unless the app set them. `keep_alive` false adds
 // "Connection: close"; `head` sends the headers of a HEAD answer without the body.
 // Returns an empty string, or what was wrong with the app's framing headers.
-std::string AppendHttpResponse(std::string& out, const WsgiResponse& response, bool keep_alive,
+std::string AppendHttpResponse(std::string& out, const AppResponse& response, bool keep_alive,
                                bool head, std::string_view date, std::string_view server);
 
 }  // namespace fwbench::embed

@@ -54,7 +54,7 @@ void PeerAddress(int fd, Connection& conn) {
 
 class WorkerLoop {
  public:
-  WorkerLoop(int listen_fd, int signal_fd, WsgiBridge& bridge, const WorkerConfig& config)
+  WorkerLoop(int listen_fd, int signal_fd, AppBridge& bridge, const WorkerConfig& config)
       : listen_fd_(listen_fd), signal_fd_(signal_fd), bridge_(bridge), config_(config) {
     loop_.Add(listen_fd_, EPOLLIN | EPOLLEXCLUSIVE, kListenToken);
     loop_.Add(signal_fd_, EPOLLIN, kSignalToken);
@@ -167,7 +167,7 @@ class WorkerLoop {
   }
 
   void Reject(Connection& conn, const char* status_line) {
-    WsgiResponse response;
+    AppResponse response;
     response.status = std::atoi(status_line);
     response.status_line = status_line;
     response.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
@@ -187,7 +187,7 @@ class WorkerLoop {
     request_.body = parser.body();
     request_.remote_addr = conn.remote_addr;
     request_.remote_port = conn.remote_port;
-    WsgiResponse response = bridge_.Call(request_);
+    AppResponse response = bridge_.Call(request_);
     bool keep_alive = parser.keep_alive() && !draining_;
     std::string problem =
         AppendHttpResponse(conn.out, response, keep_alive, request_.method == "HEAD", dates_.Now(),
@@ -234,11 +234,11 @@ class WorkerLoop {
 
   int listen_fd_;
   int signal_fd_;
-  WsgiBridge& bridge_;
+  AppBridge& bridge_;
   const WorkerConfig& config_;
   net::EventLoop loop_;
   HttpDateCache dates_;
-  WsgiRequest request_;  // reused: its buffers keep their capacity
+  AppRequest request_;  // reused: its buffers keep their capacity
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   bool draining_ = false;
   Clock::time_point drain_deadline_{};
@@ -269,10 +269,10 @@ int RunWorker(int listen_fd, const WorkerConfig& config) {
     Fd signals = ShutdownSignals();
     if (!config.app.dir.empty()) std::filesystem::current_path(config.app.dir);
     PythonHost host(VenvPython());
-    pybind11::object app = LoadWsgiApp(config.app, config.settings);
-    WsgiBridge bridge(app, config.server,
+    std::unique_ptr<AppBridge> bridge =
+        LoadAppBridge(config.app, config.settings, config.server,
                       StderrSink("[worker " + std::to_string(::getpid()) + "] "));
-    WorkerLoop loop(listen_fd, signals.get(), bridge, config);
+    WorkerLoop loop(listen_fd, signals.get(), *bridge, config);
     SignalReady(config.ready_fd);
     loop.Run();
     return 0;

@@ -3,8 +3,8 @@
 // over the shared listening socket and its keep-alive connections.
 #include <string>
 
+#include "embed/app_bridge.h"
 #include "embed/app_loader.h"
-#include "embed/wsgi_bridge.h"
 
 namespace fwbench::embed {
 
@@ -18,7 +18,8 @@ struct WorkerConfig {
 };
 
 // Runs in a freshly forked child that has no interpreter yet (the parent must have blocked
-// SIGTERM and SIGINT). Starts Python, imports the app, then serves `listen_fd` until SIGTERM,
+// SIGTERM and SIGINT). Starts Python, imports the app behind the bridge of its interface
+// (LoadAppBridge; the loop sees only the AppBridge seam), then serves `listen_fd` until SIGTERM,
 // SIGINT or the parent's death (PR_SET_PDEATHSIG): it stops accepting, finishes the requests
 // it has, closes idle keep-alive connections and returns. Returns the process exit code: 0
 // after a drain, 3 when the app could not be loaded (the error is printed to stderr).

@@ -2,8 +2,6 @@
 
 #include <pybind11/eval.h>
 
-#include <cstdio>
-
 #include "common/error.h"
 #include "embed/layer_stack.h"
 #include "embed/python_error.h"
@@ -159,19 +157,6 @@ std::string PercentDecode(std::string_view path) {
     out.push_back(path[i]);
   }
   return out;
-}
-
-ErrorSink StderrSink(std::string prefix) {
-  return [prefix = std::move(prefix)](std::string_view text) {
-    size_t start = 0;
-    while (start < text.size()) {
-      size_t end = text.find('\n', start);
-      if (end == std::string_view::npos) end = text.size();
-      std::fprintf(stderr, "%s%.*s\n", prefix.c_str(), static_cast<int>(end - start),
-                   text.data() + start);
-      start = end + 1;
-    }
-  };
 }
 
 // Everything one bridge needs between calls. start_response and write() point at it, so it

@@ -16,7 +16,7 @@ constexpr char kLaunchRule[] =
     "pythonpath entry in order, an entry already listed being dropped; env is set before the "
     "import of wsgi (module:callable)";
 
-const char* const kFields[] = {"dir", "wsgi", "pythonpath", "env", "version_module"};
+const char* const kFields[] = {"dir", "interface", "wsgi", "pythonpath", "env", "version_module"};
 
 fs::path FromRoot(const std::string& value) {
   fs::path p(value);
@@ -77,13 +77,15 @@ AppEntry ParseEntry(const std::string& name, const nlohmann::json& spec, const s
   for (const auto& [key, value] : spec.items())
     if (key.rfind('_', 0) != 0 &&
         std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields))
-      throw Error("unknown field", where + "." + key,
-                  "known fields: dir, wsgi, pythonpath, env, version_module (or _comment)");
+      throw Error(
+          "unknown field", where + "." + key,
+          "known fields: dir, interface, wsgi, pythonpath, env, version_module (or _comment)");
   AppEntry entry;
   entry.name = name;
   entry.source = spec;
   entry.dir = FromRoot(
       RequiredString(spec, "dir", where, "give the app's folder, relative to the repository root"));
+  entry.interface = ParseInterface(spec, where);
   entry.wsgi = RequiredString(spec, "wsgi", where, "give the WSGI callable as 'module:callable'");
   SplitTarget(entry, where + ".wsgi");
   entry.sys_path.push_back(entry.dir);
@@ -100,6 +102,22 @@ AppEntry ParseEntry(const std::string& name, const nlohmann::json& spec, const s
 }
 
 }  // namespace
+
+const std::vector<std::string>& KnownInterfaces() {
+  static const std::vector<std::string> kInterfaces = {"wsgi", "asgi"};
+  return kInterfaces;
+}
+
+std::string ParseInterface(const nlohmann::json& spec, const std::string& where) {
+  if (!spec.is_object() || !spec.contains("interface")) return "wsgi";
+  const nlohmann::json& value = spec["interface"];
+  const auto& known = KnownInterfaces();
+  if (!value.is_string() ||
+      std::find(known.begin(), known.end(), value.get<std::string>()) == known.end())
+    throw Error(value.dump() + " is not an app interface", where + ".interface",
+                "write \"wsgi\" or \"asgi\" (or leave the field out for \"wsgi\")");
+  return value.get<std::string>();
+}
 
 const AppEntry& AppCatalog::Find(const std::string& name) const {
   auto it = apps.find(name);
@@ -152,13 +170,10 @@ nlohmann::json CatalogJson(const AppCatalog& catalog) {
   for (const auto& [name, e] : catalog.apps) {
     nlohmann::json sys_path = nlohmann::json::array();
     for (const auto& p : e.sys_path) sys_path.push_back(p.string());
-    frameworks[name] = {{"dir", e.dir.string()},
-                        {"wsgi", e.wsgi},
-                        {"module", e.module},
-                        {"callable", e.callable},
-                        {"sys_path", sys_path},
-                        {"env", e.env},
-                        {"version_module", e.version_module}};
+    frameworks[name] = {{"dir", e.dir.string()},  {"interface", e.interface},
+                        {"wsgi", e.wsgi},         {"module", e.module},
+                        {"callable", e.callable}, {"sys_path", sys_path},
+                        {"env", e.env},           {"version_module", e.version_module}};
   }
   return {{"schema", "fwbench.apps/1"},
           {"file", catalog.file.string()},

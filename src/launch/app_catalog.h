@@ -18,10 +18,19 @@ namespace fwbench::launch {
 // FWBENCH_PROFILE when nobody chooses one; apps/common/fwbench_common/config.py agrees.
 inline constexpr char kDefaultProfile[] = "minimal";
 
+// The app interfaces an entry of frameworks.json or servers.json may name ("interface"); an
+// entry without one is "wsgi". A server runs an app only when both name the same interface.
+const std::vector<std::string>& KnownInterfaces();
+
+// Reads spec["interface"] ("wsgi" when absent). Throws fwbench::Error naming `where`.interface
+// and the known values when it is not a string or not one of KnownInterfaces().
+std::string ParseInterface(const nlohmann::json& spec, const std::string& where);
+
 // One app, resolved: absolute paths, the sys.path list under the launch rule.
 struct AppEntry {
   std::string name;                             // the catalogue key; empty for a raw target
   std::filesystem::path dir;                    // absolute cwd; empty for a raw target
+  std::string interface = "wsgi";               // "wsgi" | "asgi" (KnownInterfaces)
   std::string wsgi;                             // "module:callable"
   std::string module, callable;                 // wsgi split at the colon
   std::vector<std::filesystem::path> sys_path;  // absolute, in order, no repeats
@@ -54,8 +63,8 @@ AppEntry TargetEntry(const std::string& target,
                      const std::string& where);
 
 // The resolved catalogue as `fwbench apps --json` prints it ("fwbench.apps/1",
-// apps/README.md): file, default_profile, launch_rule and frameworks.NAME.{dir, wsgi, module,
-// callable, sys_path, env, version_module}.
+// apps/README.md): file, default_profile, launch_rule and frameworks.NAME.{dir, interface, wsgi,
+// module, callable, sys_path, env, version_module}.
 nlohmann::json CatalogJson(const AppCatalog& catalog);
 
 }  // namespace fwbench::launch

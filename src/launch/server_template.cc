@@ -9,6 +9,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "launch/app_catalog.h"
 
 namespace fwbench::launch {
 namespace {
@@ -87,6 +88,15 @@ ServerTemplate ParseTemplate(const std::string& name, const nlohmann::json& spec
   if (!spec.contains("argv")) throw Error("missing field argv", where, "give the command line");
   t.argv = Strings(spec["argv"], where + ".argv");
   if (t.argv.empty()) throw Error("argv is empty", where + ".argv");
+  t.interface = ParseInterface(spec, where);
+  if (spec.contains("verify")) {
+    const nlohmann::json& verify = spec["verify"];
+    if (!verify.is_string() || (verify != "run" && verify != "skip"))
+      throw Error(verify.dump() + " is not a verify setting", where + ".verify",
+                  "write \"skip\" to measure this server without the contract check, or "
+                  "\"run\" (the default)");
+    t.verify_skip = verify == "skip";
+  }
   if (spec.contains("env")) {
     if (!spec["env"].is_object()) throw Error("must be an object of strings", where + ".env");
     for (const auto& [key, value] : spec["env"].items()) {

@@ -18,6 +18,10 @@ struct BehindTemplate {
 
 struct ServerTemplate {
   std::string name;
+  std::string interface = "wsgi";  // the apps it runs: "wsgi" | "asgi" (launch/app_catalog.h)
+  // "verify": "skip": the suite measures it without `fwbench verify` (a variant known to break
+  // the contract, e.g. uWSGI without its Date header) and marks its cells verify_skipped.
+  bool verify_skip = false;
   std::vector<std::string> argv;  // with {placeholders}, see Render
   std::map<std::string, std::string> env;
   std::string stop_signal = "SIGTERM";

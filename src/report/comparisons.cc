@@ -83,6 +83,9 @@ std::vector<Comparison> ParseComparisons(const JsonFields& f, const nlohmann::js
   for (size_t i = 0; i < comparisons.size(); ++i) {
     const std::string path = FieldPath("comparisons", i);
     const nlohmann::json& j = comparisons[i];
+    // A suite that compares servers ("axis": "server") pairs cells of one framework; the report
+    // compares frameworks, so it leaves those out (bench/serve/ reads them).
+    if (j.is_object() && j.value("axis", std::string("framework")) == "server") continue;
     Comparison c;
     c.id = f.String(j, path, "id");
     if (!ids.insert(c.id).second)

@@ -19,8 +19,8 @@ inline constexpr const char* kDerivedPrimary = "rps";
 
 // Validates a v2 file's `comparisons` array against its `cells`: every field of the spec, the
 // named cells exist, belong to framework_a/framework_b and share profile and group, the primary
-// metric is present, noisy == !reached. Throws fwbench::Error naming the file and the field
-// ("comparisons[2].b").
+// metric is present, noisy == !reached. Comparisons of servers ("axis": "server") are left out.
+// Throws fwbench::Error naming the file and the field ("comparisons[2].b").
 std::vector<Comparison> ParseComparisons(const JsonFields& f, const nlohmann::json& comparisons,
                                          const std::vector<Cell>& cells);
 

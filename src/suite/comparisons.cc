@@ -20,16 +20,21 @@ std::map<int, double> ByRound(const json& cell, const metrics::Metric& metric) {
   return out;
 }
 
-json Compare(const json& a, const json& b, const Paired& paired) {
+json Compare(const json& a, const json& b, const Paired& paired, const std::string& axis) {
   // At a fixed rate both apps serve the same req/s: the cost of serving it is the comparison.
   const bool cpu = paired.mode == "duet" || a.value("model", "") == "open";
   const std::string primary = cpu ? "cpu_us_per_request" : "rps";
-  json c = {{"id", a["framework"].get<std::string>() + "~" + b["framework"].get<std::string>() +
-                       "/" + a["profile"].get<std::string>() + "/" + GroupOf(a)},
+  json c = {{"id", AxisValue(a, axis) + "~" + AxisValue(b, axis) + "/" +
+                       a["profile"].get<std::string>() + "/" + GroupOf(a)},
             {"a", a["id"]},
             {"b", b["id"]},
             {"framework_a", a["framework"]},
             {"framework_b", b["framework"]}};
+  if (axis == "servers") {
+    c["axis"] = "server";
+    c["server_a"] = AxisValue(a, axis);
+    c["server_b"] = AxisValue(b, axis);
+  }
   for (const char* key :
        {"profile", "server", "proxy", "db", "route", "model", "concurrency", "rate"})
     c[key] = a.value(key, json());
@@ -65,19 +70,25 @@ json Compare(const json& a, const json& b, const Paired& paired) {
 
 std::string GroupOf(const json& cell) { return cell.value("group", ""); }
 
-json BuildComparisons(const json& cells, const std::vector<std::string>& frameworks,
-                      const Paired& paired) {
-  // (profile, group) -> framework -> cell
+std::string AxisValue(const json& cell, const std::string& axis) {
+  if (axis != "servers") return cell.value("framework", "");
+  const std::string proxy = cell.value("proxy", "none");
+  return cell.value("server", "") + (proxy == "none" ? "" : "+" + proxy);
+}
+
+json BuildComparisons(const json& cells, const std::vector<std::string>& order,
+                      const Paired& paired, const std::string& axis) {
+  // (profile, group) -> axis value -> cell
   std::map<std::pair<std::string, std::string>, std::map<std::string, const json*>> groups;
   for (const auto& cell : cells)
-    groups[{cell.value("profile", ""), GroupOf(cell)}][cell.value("framework", "")] = &cell;
+    groups[{cell.value("profile", ""), GroupOf(cell)}][AxisValue(cell, axis)] = &cell;
   json out = json::array();
-  for (const auto& [key, by_framework] : groups)
-    for (size_t i = 0; i < frameworks.size(); ++i)
-      for (size_t j = i + 1; j < frameworks.size(); ++j) {
-        auto a = by_framework.find(frameworks[i]), b = by_framework.find(frameworks[j]);
-        if (a == by_framework.end() || b == by_framework.end()) continue;
-        json c = Compare(*a->second, *b->second, paired);
+  for (const auto& [key, by_value] : groups)
+    for (size_t i = 0; i < order.size(); ++i)
+      for (size_t j = i + 1; j < order.size(); ++j) {
+        auto a = by_value.find(order[i]), b = by_value.find(order[j]);
+        if (a == by_value.end() || b == by_value.end()) continue;
+        json c = Compare(*a->second, *b->second, paired, axis);
         if (!c.is_null()) out.push_back(std::move(c));
       }
   return out;

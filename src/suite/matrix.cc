@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/error.h"
+
 namespace fwbench::suite {
 
 std::string CellSpec::ServerLabel() const {
@@ -19,10 +21,60 @@ std::vector<std::string> ProxiesOf(const Suite& suite, const std::string& server
   return it == suite.proxies.end() ? std::vector<std::string>{"none"} : it->second;
 }
 
+std::string InterfaceOf(const std::map<std::string, std::string>& map, const std::string& name) {
+  auto it = map.find(name);
+  return it == map.end() ? "any" : it->second;
+}
+
+std::string Described(const std::vector<std::string>& names,
+                      const std::map<std::string, std::string>& interfaces) {
+  std::string out;
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + n + " (" + InterfaceOf(interfaces, n) + ")";
+  return out;
+}
+
 }  // namespace
 
-std::vector<CellSpec> ExpandCells(const Suite& suite) {
+bool Interfaces::Compatible(const std::string& framework, const std::string& server) const {
+  auto f = frameworks.find(framework);
+  auto s = servers.find(server);
+  return f == frameworks.end() || s == servers.end() || f->second == s->second;
+}
+
+std::vector<std::string> IncompatiblePairs(const Suite& suite, const Interfaces& interfaces) {
+  std::vector<std::string> out;
+  for (const auto& framework : suite.frameworks)
+    for (const auto& server : suite.servers)
+      if (!interfaces.Compatible(framework, server))
+        out.push_back(framework + " (" + InterfaceOf(interfaces.frameworks, framework) + ") / " +
+                      server + " (" + InterfaceOf(interfaces.servers, server) + ")");
+  return out;
+}
+
+std::vector<std::string> CompareOrder(const Suite& suite) {
+  if (suite.compare != "servers") return suite.frameworks;
+  std::vector<std::string> labels;
+  for (const auto& server : suite.servers)
+    for (const auto& proxy : ProxiesOf(suite, server))
+      labels.push_back(proxy == "none" ? server : server + "+" + proxy);
+  return labels;
+}
+
+std::vector<CellSpec> ExpandCells(const Suite& suite, const Interfaces& interfaces) {
   std::vector<CellSpec> cells;
+  bool any_pair = false;
+  for (const auto& framework : suite.frameworks)
+    for (const auto& server : suite.servers)
+      any_pair = any_pair || interfaces.Compatible(framework, server);
+  if (!any_pair)
+    throw Error("no framework of the suite runs on any of its servers: frameworks " +
+                    Described(suite.frameworks, interfaces.frameworks) + "; servers " +
+                    Described(suite.servers, interfaces.servers),
+                "suite " + suite.name + ": frameworks, servers (\"interface\" in " +
+                    suite.frameworks_file.string() + " and " + suite.servers_file.string() + ")",
+                "a server runs only apps of its own interface: add a server of the frameworks' "
+                "interface or a framework of the servers'");
   for (const auto& framework : suite.frameworks)
     for (const auto& profile : suite.profiles)
       for (const auto& server : suite.servers)
@@ -31,11 +83,14 @@ std::vector<CellSpec> ExpandCells(const Suite& suite) {
             for (size_t route = 0; route < suite.routes.size(); ++route)
               for (size_t level = 0; level < suite.levels.size(); ++level) {
                 if (!suite.routes[route].MeasuredOn(db)) continue;
+                if (!interfaces.Compatible(framework, server)) continue;
                 CellSpec cell{"", framework, profile, server, db, route, level, "", proxy};
                 const std::string tail =
                     suite.routes[route].name + "/" + suite.levels[level].Label();
                 cell.id = cell.GroupKey() + "/" + tail;
-                cell.group = cell.ServerLabel() + "/" + db + "/" + tail;
+                const bool by_server = suite.compare == "servers";
+                cell.block = (by_server ? framework : cell.ServerLabel()) + "/" + db;
+                cell.group = cell.block + "/" + tail;
                 cells.push_back(cell);
               }
   return cells;
@@ -49,6 +104,7 @@ std::vector<Group> GroupCells(const std::vector<CellSpec>& cells) {
     if (it == groups.end()) {
       Group group;
       group.key = cells[i].group;
+      group.block = cells[i].block;
       group.server = cells[i].server;
       group.db = cells[i].db;
       group.proxy = cells[i].proxy;

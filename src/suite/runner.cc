@@ -79,6 +79,15 @@ void CheckNames(RunContext& ctx) {
                   "add it to " + ctx.suite.frameworks_file.string());
 }
 
+Interfaces InterfacesOf(const RunContext& ctx) {
+  Interfaces out;
+  for (const auto& name : ctx.suite.frameworks)
+    out.frameworks[name] = ctx.frameworks.Find(name).interface;
+  for (const auto& name : ctx.suite.servers)
+    out.servers[name] = ctx.catalog.servers.at(name).interface;
+  return out;
+}
+
 std::string ReadFileText(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -179,7 +188,9 @@ class BlockServers {
       auto [pos, inserted] = servers_.emplace(key, StartAppServer(config));
       seeds_[key] = config.hash_seed;
       launch::Server& server = pos->second;
-      if (!ctx_.verified.count(key)) {
+      if (config.server->verify_skip) {
+        ctx_.verified[key] = true;  // "verify": "skip"; its cells say verify_skipped
+      } else if (!ctx_.verified.count(key)) {
         VerifyOutcome v;
         try {
           v = ctx_.verify(server.base_url(), cell.profile, config.database_url);
@@ -319,13 +330,13 @@ json PairedMeta(const Suite& suite, uint64_t seed) {
            "on the log of the per-round values (src/common/paired_stats.h)"}};
 }
 
-// The groups of one (server, db), in a random order.
+// The groups of one block (suite/matrix.h: one (server, db), or one (framework, db) when the
+// suite compares servers), in a random order.
 std::vector<std::vector<const Group*>> Blocks(const std::vector<Group>& groups, SplitMix64& rng) {
   std::vector<std::vector<const Group*>> blocks;
   std::map<std::string, size_t> index;
   for (const Group& g : groups) {
-    const std::string label = g.proxy == "none" ? g.server : g.server + "+" + g.proxy;
-    auto [it, added] = index.emplace(label + "/" + g.db, blocks.size());
+    auto [it, added] = index.emplace(g.block, blocks.size());
     if (added) blocks.emplace_back();
     blocks[it->second].push_back(&g);
   }
@@ -390,8 +401,8 @@ bool RunGroup(RunContext& ctx, ResultsFile& results, HostGate& gate, BlockServer
         results.AddRepetition(cell.id, std::move(app.repetition), ctx.suite.repetitions);
       }
     }
-    results.SetComparisons(
-        BuildComparisons(results.Document()["cells"], ctx.suite.frameworks, ctx.suite.paired));
+    results.SetComparisons(BuildComparisons(results.Document()["cells"], CompareOrder(ctx.suite),
+                                            ctx.suite.paired, ctx.suite.compare));
     results.Save();
     progress.End(rps, errors, again ? "host slowed; measuring the round again" : "");
     if (!again) return true;
@@ -412,7 +423,8 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
   ctx.server_cpus = launch::ParseCpuList(suite.server_cpus, "suite pinning.server_cpus");
   ctx.load_cpus = launch::ParseCpuList(suite.load_cpus, "suite pinning.load_cpus");
   launch::PinCurrentThread(ctx.load_cpus);  // the load threads started later inherit it
-  ctx.cells = ExpandCells(suite);
+  const Interfaces interfaces = InterfacesOf(ctx);
+  ctx.cells = ExpandCells(suite, interfaces);
   std::filesystem::path out = std::filesystem::absolute(options.out);
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
   ctx.logs = out.parent_path() / (out.stem().string() + ".logs");
@@ -442,13 +454,14 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
                    {"concurrency", level.model == "closed" ? json(level.concurrency) : json()},
                    {"rate", level.model == "open" ? json(level.rate) : json()},
                    {"group", cell.group},
+                   {"verify_skipped", t.verify_skip},
                    {"server_quirks", quirks}};
     results.AddCell(cell.id, CellDefinition(suite, cell, t.source, proxy_template), fields);
   }
   results.Meta() = BuildMeta(ctx, results);
   results.Meta()["paired"] = PairedMeta(suite, seed);
-  results.SetComparisons(
-      BuildComparisons(results.Document()["cells"], suite.frameworks, suite.paired));
+  results.SetComparisons(BuildComparisons(results.Document()["cells"], CompareOrder(suite),
+                                          suite.paired, suite.compare));
   results.Save();
 
   const std::vector<Group> groups = GroupCells(ctx.cells);
@@ -461,6 +474,8 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
       total += pending;
     }
   Progress progress(total, options.progress);
+  for (const std::string& pair : IncompatiblePairs(suite, interfaces))
+    progress.Note("not planned, different app interfaces: " + pair);
   if (results.Reused() > 0)
     progress.Note("resuming " + out.string() + ": " + std::to_string(results.Reused()) +
                   " cells kept, " + std::to_string(total) + " group rounds to run");

@@ -361,6 +361,11 @@ bool Route::MeasuredOn(const std::string& db) const {
   return databases.empty() || std::find(databases.begin(), databases.end(), db) != databases.end();
 }
 
+const std::vector<std::string>& KnownCompareAxes() {
+  static const std::vector<std::string> kAxes = {"frameworks", "servers"};
+  return kAxes;
+}
+
 const std::vector<std::string>& KnownProxies() {
   static const std::vector<std::string> kProxies = {"none", "nginx"};
   return kProxies;
@@ -395,12 +400,15 @@ Suite ParseSuite(const std::string& text, const std::string& file) {
                "servers",         "databases",  "routes",      "load",         "workers",
                "threads",         "pinning",    "warmup_s",    "duration_s",   "repetitions",
                "ready_timeout_s", "probe_path", "host_check",  "servers_file", "frameworks_file",
-               "paired",          "proxy"});
+               "paired",          "proxy",      "compare"});
   if (r.String(doc, "", "schema", "") != "fwbench.suite/1")
     r.Fail("schema", "must be \"fwbench.suite/1\"", "add \"schema\": \"fwbench.suite/1\"");
   Suite suite;
   suite.source = doc;
   suite.name = r.String(doc, "", "name", std::filesystem::path(file).stem().string());
+  const auto& axes = KnownCompareAxes();
+  suite.compare =
+      r.String(doc, "", "compare", suite.compare, std::set<std::string>(axes.begin(), axes.end()));
   suite.frameworks = r.Names(doc, "frameworks");
   suite.profiles = r.Names(doc, "profiles", {"minimal", "standard"});
   ParseServers(r, doc, suite);

@@ -54,8 +54,14 @@ struct Paired {
 // front of it, configured as bench/servers.json says for that server).
 const std::vector<std::string>& KnownProxies();
 
+// What a suite compares within a group (suite/matrix.h): "frameworks" (the default: a group is
+// one server, db, route and level, and its apps are the frameworks x profiles) or "servers" (a
+// group is one framework, db, route and level, and its apps are the servers x profiles).
+const std::vector<std::string>& KnownCompareAxes();
+
 struct Suite {
   std::string name;
+  std::string compare = "frameworks";  // KnownCompareAxes()
   std::vector<std::string> frameworks, profiles, servers, databases;
   // Per server name: the proxies it is measured behind, in order ("none", "nginx"). Every
   // server has at least one. From servers[i].proxy, else the top-level "proxy" (default "none").

@@ -1,6 +1,6 @@
 """`fwbench apps --json` is the one resolved app catalogue: its entries, its errors, the default
 profile the apps agree on, `fwbench serve` launching a crafted entry the way it says, and the
-Python readers (appsize.py, serve_vs_servers.py, this harness) all taking it from there."""
+Python readers (appsize.py, this harness) all taking it from there."""
 
 import importlib.util
 import json
@@ -143,10 +143,8 @@ def test_serve_runs_the_entry_the_catalogue_resolves(fwbench, crafted):
 
 def test_python_readers_take_the_binarys_catalogue(fwbench):
     appsize = load_module("appsize_catalog", harness.ROOT / "src/report/appsize.py")
-    svs = load_module("svs_catalog", harness.ROOT / "bench/serve/serve_vs_servers.py")
     expected = harness.load_frameworks()
     assert appsize.load_catalog(fwbench, harness.ROOT) == expected
-    assert svs.load_catalog(fwbench, str(harness.FRAMEWORKS_FILE))["frameworks"] == expected
     with pytest.raises(SystemExit, match="no fwbench binary"):
         appsize.load_catalog(Path("/nonexistent/fwbench"), harness.ROOT)
 

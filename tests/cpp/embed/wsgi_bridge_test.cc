@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "embed/app_bridge.h"
 #include "embed/app_loader.h"
 #include "embed_test_support.h"
 
@@ -222,6 +223,33 @@ TEST(AppLoader, UnknownSpecIsAClearError) {
     FAIL() << "expected an error";
   } catch (const fwbench::Error& e) {
     EXPECT_NE(std::string(e.what()).find("ModuleNotFoundError"), std::string::npos) << e.what();
+  }
+}
+
+// The server worker's seam: an entry's interface picks the bridge; "wsgi" gives the PEP 3333
+// bridge behind AppBridge, "asgi" (no bridge yet) a clear error naming the entry's field.
+TEST(AppBridgeSeam, TheInterfacePicksTheBridge) {
+  auto spec = fwbench::launch::TargetEntry("wsgi_conformance:app",
+                                           {fwbench::embed::testing::ConformanceDir()}, "test");
+  std::unique_ptr<fwbench::embed::AppBridge> bridge =
+      fwbench::embed::LoadAppBridge(spec, {}, {}, [](std::string_view) {});
+  EXPECT_NE(dynamic_cast<WsgiBridge*>(bridge.get()), nullptr);
+  fwbench::embed::AppRequest request;
+  request.target = "/list_body";
+  request.headers = {{"Host", "example.test"}};
+  fwbench::embed::AppResponse response = bridge->Call(request);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_FALSE(response.body.empty());
+
+  spec.name = "starlette";
+  spec.interface = "asgi";
+  try {
+    fwbench::embed::LoadAppBridge(spec, {}, {}, [](std::string_view) {});
+    FAIL() << "expected an error";
+  } catch (const fwbench::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("no asgi bridge"), std::string::npos) << what;
+    EXPECT_NE(what.find("frameworks.starlette.interface"), std::string::npos) << what;
   }
 }
 

@@ -179,6 +179,30 @@ TEST_F(AppCatalogTest, JsonHasTheResolvedEntriesAndTheDefaultProfile) {
   EXPECT_EQ(x["callable"], "a");
   EXPECT_EQ(x["env"], (json{{"K", "v"}}));
   EXPECT_EQ(x["version_module"], "x");
+  EXPECT_EQ(x["interface"], "wsgi");  // the default
+}
+
+TEST_F(AppCatalogTest, InterfaceIsWsgiOrAsgiAndAnythingElseNamesTheFileAndField) {
+  const auto catalog = LoadAppCatalog(
+      Write({{"frameworks",
+              {{"w", {{"dir", "apps/w"}, {"wsgi", "m:a"}}},
+               {"a", {{"dir", "apps/a"}, {"wsgi", "m:a"}, {"interface", "asgi"}}}}}}));
+  EXPECT_EQ(catalog.Find("w").interface, "wsgi");
+  EXPECT_EQ(catalog.Find("a").interface, "asgi");
+  for (const json& bad : {json("rsgi"), json(1), json("WSGI")}) {
+    const std::string e = ErrorFor({{"dir", "apps/x"}, {"wsgi", "m:a"}, {"interface", bad}});
+    EXPECT_NE(e.find((dir_ / "frameworks.json").string() + ": frameworks.x.interface"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find("is not an app interface"), std::string::npos) << e;
+    EXPECT_NE(e.find("\"wsgi\" or \"asgi\""), std::string::npos) << e;
+  }
+}
+
+TEST_F(AppCatalogTest, ShippedCatalogueNamesEachAppsInterface) {
+  const json doc = ReadJsonFile(DefaultCatalogFile());
+  for (const auto& [name, entry] : doc["frameworks"].items())
+    EXPECT_EQ(entry.value("interface", ""), "wsgi") << name;
 }
 
 }  // namespace

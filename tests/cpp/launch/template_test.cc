@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/paths.h"
 #include "launch/server_template.h"
@@ -35,6 +37,52 @@ TEST(Catalog, ShippedServersAllParseWithTheirStopSignals) {
   EXPECT_EQ(SignalNumber(catalog.servers["uwsgi"].stop_signal, "x"), SIGINT);
   EXPECT_FALSE(catalog.servers["gunicorn-sync"].quirks.empty());
   EXPECT_FALSE(catalog.db_init.empty());
+}
+
+// The servers.json of one server `spec`, loaded; the error text when it does not load.
+std::string CatalogErrorFor(const nlohmann::json& spec) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("fwbench-servers-" + std::to_string(::getpid()) + ".json");
+  WriteJsonAtomic(path, {{"schema", "fwbench.servers/1"}, {"servers", {{"x", spec}}}});
+  std::string error;
+  try {
+    LoadServerCatalog(path);
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  std::filesystem::remove(path);
+  return error;
+}
+
+TEST(Catalog, InterfaceAndVerifyAreValidatedNamingTheFileAndField) {
+  const nlohmann::json base = {{"argv", {"srv", "{port}"}}};
+  EXPECT_EQ(CatalogErrorFor(base), "");
+  nlohmann::json bad = base;
+  bad["interface"] = "rsgi";
+  std::string e = CatalogErrorFor(bad);
+  EXPECT_NE(e.find("servers.x.interface"), std::string::npos) << e;
+  EXPECT_NE(e.find("fwbench-servers-"), std::string::npos) << e;  // the file
+  EXPECT_NE(e.find("\"wsgi\" or \"asgi\""), std::string::npos) << e;
+  bad = base;
+  bad["verify"] = "no";
+  e = CatalogErrorFor(bad);
+  EXPECT_NE(e.find("servers.x.verify"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"skip\""), std::string::npos) << e;
+}
+
+TEST(Catalog, ShippedServersNameTheirInterfaceAndUwsgiBareSkipsVerify) {
+  ServerCatalog catalog = LoadServerCatalog(SourceDir() / "bench" / "servers.json");
+  for (const auto& [name, t] : catalog.servers) {
+    EXPECT_EQ(t.interface, "wsgi") << name;
+    EXPECT_EQ(t.source.value("interface", ""), "wsgi") << name;  // written out, not defaulted
+    EXPECT_EQ(t.verify_skip, name == "uwsgi-bare") << name;
+  }
+  // uwsgi-bare is the suite's uwsgi without threads and without the Date-header wrapper.
+  const auto& bare = catalog.servers.at("uwsgi-bare").argv;
+  EXPECT_EQ(std::count(bare.begin(), bare.end(), "--threads"), 0);
+  EXPECT_EQ(std::count(bare.begin(), bare.end(), "{wsgi}"), 1);
+  for (const auto& arg : bare) EXPECT_EQ(arg.find("uwsgi_headers"), std::string::npos) << arg;
+  EXPECT_EQ(catalog.servers.at("uwsgi-bare").stop_signal, catalog.servers.at("uwsgi").stop_signal);
 }
 
 TEST(Signals, UnknownNameIsAnError) { EXPECT_THROW(SignalNumber("SIGFOO", "x"), Error); }

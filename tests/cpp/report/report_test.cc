@@ -227,6 +227,24 @@ TEST(Report, MalformedResultsNameFileAndField) {
   EXPECT_THROW(LoadResultsFile(dir.path() / "bad.json"), Error);
 }
 
+// A suite with "compare": "servers" writes comparisons of two servers of one framework
+// ("axis": "server"); the report compares frameworks and leaves them out instead of failing.
+TEST(Report, ServerComparisonsAreLeftOut) {
+  TempDir dir;
+  nlohmann::json doc = ReadJsonFile(kFixtures / "fixture-v2-a.json");
+  const size_t before = LoadResultsFile(kFixtures / "fixture-v2-a.json").comparisons.size();
+  nlohmann::json c = doc["comparisons"][0];
+  c["axis"] = "server";
+  c["id"] = "gunicorn-sync~granian/" + c["id"].get<std::string>();
+  c["b"] = "flask/minimal/granian/sqlite/plaintext/closed-c16";  // another group: not a pair
+  c["framework_b"] = "flask";
+  doc["comparisons"].push_back(c);
+  WriteJsonAtomic(dir.path() / "servers.json", doc);
+  EXPECT_EQ(LoadResultsFile(dir.path() / "servers.json").comparisons.size(), before);
+  doc["comparisons"].back().erase("axis");  // as a framework comparison it is malformed
+  ExpectLoadError(dir, doc, "comparisons[" + std::to_string(before) + "]");
+}
+
 TEST(Report, MismatchedResultsFilesAreRejected) {
   TempDir dir;
   nlohmann::json other = ReadJsonFile(kFixtures / "fixture-a.json");

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include <thread>
 
 #include "common/atomic_file.h"
+#include "common/error.h"
 #include "common/paths.h"
 #include "launch/proc_tree.h"
 #include "schema_check.h"
@@ -573,6 +575,66 @@ pid_t FindServerOf(pid_t parent) {
       return pid;
   }
   return 0;
+}
+
+// "compare": "servers": one framework on two servers is one group, measured together, with one
+// server comparison; a server whose template says "verify": "skip" is never verified and its
+// cells say so.
+TEST_F(RunnerTest, ServersAreComparedForOneFrameworkAndASkippedVerifyIsFlagged) {
+  json servers = ReadJsonFile(dir_ / "servers.json");
+  servers["servers"]["tiny-skip"] = servers["servers"]["tiny"];
+  servers["servers"]["tiny-skip"]["verify"] = "skip";
+  WriteJsonAtomic(dir_ / "servers.json", servers);
+  std::atomic<int> verified{0};
+  std::atomic<size_t> most_targets{0};
+  auto verify = [&](const std::string&, const std::string&, const std::string&) {
+    ++verified;
+    return VerifyOutcome{true, 1, {}};
+  };
+  auto session = [&](const load::SessionOptions& o, const std::atomic<bool>& s) {
+    most_targets = std::max(most_targets.load(), o.ports.size());
+    return FakeSession(o, s);
+  };
+  Suite suite = MakeSuite(R"(["tiny", "tiny-skip"])", 2, 0.4,
+                          {{"frameworks", {"fa"}}, {"compare", "servers"}});
+  RunReport report = RunSuite(suite, Options(), session, verify, stop_);
+  EXPECT_EQ(report.ok, 2);
+  EXPECT_EQ(verified, 1);       // tiny only
+  EXPECT_EQ(most_targets, 2u);  // both servers in one session
+  json results = Results();
+  for (const auto& e : testing::CheckSchema(V2Schema(), results)) ADD_FAILURE() << e;
+  for (const auto& cell : results["cells"]) {
+    EXPECT_EQ(cell["group"], "fa/sqlite/json/closed-c2");
+    const bool skip = cell["server"] == "tiny-skip";
+    EXPECT_EQ(cell["verify_skipped"], skip) << cell["id"];
+    EXPECT_EQ(cell["verify"].is_null(), skip) << cell["id"];
+  }
+  ASSERT_EQ(results["comparisons"].size(), 1u);
+  const json& c = results["comparisons"][0];
+  EXPECT_EQ(c["id"], "tiny~tiny-skip/minimal/fa/sqlite/json/closed-c2");
+  EXPECT_EQ(c["axis"], "server");
+  EXPECT_EQ(c["server_a"], "tiny");
+  EXPECT_EQ(c["server_b"], "tiny-skip");
+  EXPECT_EQ(c["a"], "fa/minimal/tiny/sqlite/json/closed-c2");
+  EXPECT_EQ(c["rounds"], 2);
+}
+
+// Servers and frameworks carry an interface; a suite whose every pair differs stops before
+// anything starts, naming both catalogues.
+TEST_F(RunnerTest, ASuiteOfOnlyIncompatiblePairsStopsBeforeStartingAnything) {
+  json servers = ReadJsonFile(dir_ / "servers.json");
+  servers["servers"]["tiny"]["interface"] = "asgi";
+  WriteJsonAtomic(dir_ / "servers.json", servers);
+  try {
+    RunSuite(MakeSuite(R"(["tiny"])"), Options(), FakeSession, Pass, stop_);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("fa (wsgi), fb (wsgi)"), std::string::npos) << what;
+    EXPECT_NE(what.find("tiny (asgi)"), std::string::npos) << what;
+    EXPECT_NE(what.find((dir_ / "servers.json").string()), std::string::npos) << what;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "results.json"));
 }
 
 TEST_F(RunnerTest, SigkillOfTheRunnerLeavesNoServerProcess) {

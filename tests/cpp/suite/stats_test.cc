@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "common/metrics.h"
 #include "suite/comparisons.h"
@@ -185,6 +186,42 @@ TEST(Stats, ThreeFrameworksGiveEveryPairInSuiteOrder) {
   EXPECT_DOUBLE_EQ(c[2]["metrics"]["rps"]["ratio"].get<double>(), 0.5);  // falcon/django
   // A framework the suite does not list is in no comparison.
   EXPECT_EQ(BuildComparisons(cells, {"flask", "django"}, Paired{}).size(), 1u);
+}
+
+TEST(Stats, ServerComparisonsPairServersOfOneFrameworkInTheSuitesOrder) {
+  auto cell = [](const std::string& server, const std::string& proxy, double value) {
+    return nlohmann::json{{"id", "flask/minimal/" + server + "+" + proxy},
+                          {"framework", "flask"},
+                          {"server", server},
+                          {"proxy", proxy},
+                          {"profile", "minimal"},
+                          {"group", "flask/sqlite/json/closed-c8"},
+                          {"model", "closed"},
+                          {"repetitions", {RegistryRep(1, value), RegistryRep(2, value * 1.1)}}};
+  };
+  const nlohmann::json cells = {cell("uwsgi", "none", 1), cell("embedded", "none", 3),
+                                cell("uwsgi", "nginx", 2)};
+  const nlohmann::json c =
+      BuildComparisons(cells, {"embedded", "uwsgi", "uwsgi+nginx"}, Paired{}, "servers");
+  ASSERT_EQ(c.size(), 3u);
+  std::map<std::string, double> rps;
+  for (const auto& x : c) {
+    EXPECT_EQ(x["axis"], "server");
+    EXPECT_EQ(x["framework_a"], "flask");
+    EXPECT_EQ(x["framework_b"], "flask");
+    rps[x["id"].get<std::string>()] = x["metrics"]["rps"]["ratio"].get<double>();
+  }
+  const std::string tail = "/minimal/flask/sqlite/json/closed-c8";
+  EXPECT_DOUBLE_EQ(rps.at("embedded~uwsgi" + tail), 3);
+  EXPECT_DOUBLE_EQ(rps.at("embedded~uwsgi+nginx" + tail), 1.5);
+  EXPECT_DOUBLE_EQ(rps.at("uwsgi~uwsgi+nginx" + tail), 0.5);
+  for (const auto& x : c)
+    if (x["id"] == "uwsgi~uwsgi+nginx" + tail) {
+      EXPECT_EQ(x["server_a"], "uwsgi");
+      EXPECT_EQ(x["server_b"], "uwsgi+nginx");
+    }
+  // On the frameworks axis the same cells (one framework) compare nothing.
+  EXPECT_TRUE(BuildComparisons(cells, {"flask"}, Paired{}).empty());
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST(SuiteFile, SyntaxErrorNamesTheLine) {
 }
 
 TEST(SuiteFile, ShippedSuitesParse) {
-  for (const char* name : {"quick", "default", "full"})
+  for (const char* name : {"quick", "default", "full", "serve-vs-servers"})
     EXPECT_NO_THROW(LoadSuite(SourceDir() / "bench" / "suites" / (std::string(name) + ".json")))
         << name;
 }
@@ -162,6 +162,82 @@ TEST(Matrix, GroupsHoldEveryAppOfOneServerDbRouteAndLevel) {
     all.insert(g.cells.begin(), g.cells.end());
   }
   EXPECT_EQ(all.size(), cells.size());
+}
+
+TEST(Matrix, CompareServersGroupsEveryServerOfOneFrameworkDbRouteAndLevel) {
+  std::string text = Replace(kGood, "\"profiles\"", "\"compare\": \"servers\", \"profiles\"");
+  text = Replace(text, "\"load\": {\"closed\": [8, 32], \"open\": [100]}",
+                 "\"load\": {\"closed\": [8]}");
+  text = Replace(text, "[\"embedded\", \"gunicorn-sync\"]",
+                 "[\"embedded\", {\"name\": \"uwsgi\", \"proxy\": [\"none\", \"nginx\"]}]");
+  Suite s = ParseSuite(text, "good.json");
+  EXPECT_EQ(s.compare, "servers");
+  EXPECT_EQ(CompareOrder(s), (std::vector<std::string>{"embedded", "uwsgi", "uwsgi+nginx"}));
+  auto cells = ExpandCells(s);
+  auto groups = GroupCells(cells);
+  ASSERT_EQ(groups.size(), 2u * 3);  // frameworks x routes
+  EXPECT_EQ(groups[0].key, "flask/sqlite/json/closed-c8");
+  EXPECT_EQ(groups[0].block, "flask/sqlite");
+  std::set<std::string> blocks;
+  for (const Group& g : groups) {
+    ASSERT_EQ(g.cells.size(), 3u);  // embedded, uwsgi, uwsgi+nginx
+    std::set<std::string> servers;
+    for (size_t i : g.cells) {
+      EXPECT_EQ(cells[i].framework, cells[g.cells[0]].framework);
+      EXPECT_EQ(cells[i].group, g.key);
+      servers.insert(cells[i].ServerLabel());
+    }
+    EXPECT_EQ(servers.size(), 3u);
+    blocks.insert(g.block);
+  }
+  EXPECT_EQ(blocks, (std::set<std::string>{"flask/sqlite", "django/sqlite"}));
+  // Ids do not depend on the axis.
+  EXPECT_EQ(cells[0].id, "flask/minimal/embedded/sqlite/json/closed-c8");
+  // The frameworks axis (the default) keeps its groups and blocks.
+  Suite by_framework = ParseSuite(kGood, "good.json");
+  EXPECT_EQ(by_framework.compare, "frameworks");
+  EXPECT_EQ(CompareOrder(by_framework), by_framework.frameworks);
+  EXPECT_EQ(GroupCells(ExpandCells(by_framework))[0].block, "embedded/sqlite");
+}
+
+TEST(SuiteFile, UnknownCompareAxisNamesTheFieldAndTheAxes) {
+  std::string e = ErrorOf(Replace(kGood, "\"profiles\"", "\"compare\": \"routes\", \"profiles\""));
+  EXPECT_NE(e.find("bad.json:4: compare"), std::string::npos) << e;
+  EXPECT_NE(e.find("use one of frameworks, servers"), std::string::npos) << e;
+}
+
+TEST(Matrix, OnlyPairsOfOneInterfaceArePlanned) {
+  Suite s = ParseSuite(kGood, "good.json");
+  Interfaces interfaces;
+  interfaces.frameworks = {{"flask", "wsgi"}, {"django", "asgi"}};
+  interfaces.servers = {{"embedded", "wsgi"}, {"gunicorn-sync", "asgi"}};
+  auto cells = ExpandCells(s, interfaces);
+  ASSERT_EQ(cells.size(), 2u * 3 * 3);  // flask on embedded, django on gunicorn-sync
+  for (const CellSpec& c : cells)
+    EXPECT_TRUE((c.framework == "flask") == (c.server == "embedded")) << c.id;
+  EXPECT_EQ(IncompatiblePairs(s, interfaces),
+            (std::vector<std::string>{"flask (wsgi) / gunicorn-sync (asgi)",
+                                      "django (asgi) / embedded (wsgi)"}));
+  EXPECT_TRUE(IncompatiblePairs(s, {}).empty());
+}
+
+TEST(Matrix, ASuiteOfOnlyIncompatiblePairsIsAnErrorNamingTheInterfaces) {
+  Suite s = ParseSuite(kGood, "good.json");
+  Interfaces interfaces;
+  interfaces.frameworks = {{"flask", "wsgi"}, {"django", "wsgi"}};
+  interfaces.servers = {{"embedded", "asgi"}, {"gunicorn-sync", "asgi"}};
+  try {
+    ExpandCells(s, interfaces);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("no framework of the suite runs on any of its servers"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("flask (wsgi), django (wsgi)"), std::string::npos) << what;
+    EXPECT_NE(what.find("embedded (asgi), gunicorn-sync (asgi)"), std::string::npos) << what;
+    EXPECT_NE(what.find("frameworks.json"), std::string::npos) << what;
+    EXPECT_NE(what.find("servers.json"), std::string::npos) << what;
+  }
 }
 
 TEST(Schedule, EverySubroundGivesEachAppOneEqualSliceInAFreshOrder) {
