@@ -250,13 +250,28 @@ std::string TablesSection(const PageInput& p) {
   return h + "</section>\n";
 }
 
+// `text` escaped, with each `quoted` span as <code>.
+std::string WithCode(const std::string& text) {
+  std::string out;
+  bool open = false;
+  for (char c : HtmlEscape(text)) {
+    if (c == '`') {
+      out += open ? "</code>" : "<code>";
+      open = !open;
+    } else {
+      out += c;
+    }
+  }
+  return open ? out + "</code>" : out;
+}
+
 // Per route, one row per framework and profile: total, one column per layer, hooks. Then the
 // flame graphs, each linked with its verdict.
 std::string LayersSection(const PageInput& p) {
   if (!p.layers && !p.flamegraphs) return "";
   std::string h = "<section><h2>" + HtmlEscape(kLayersTitle) + "</h2>\n";
   if (const LayersDoc* doc = p.layers) {
-    h += "<p class=\"muted\">" + HtmlEscape(LayersNote(*doc)) + "</p>\n";
+    h += "<p class=\"muted\">" + WithCode(LayersNote(*doc)) + "</p>\n";
     if (p.layers_chart) {
       h += "<figure><figcaption>" + HtmlEscape(p.layers_chart->title) + "</figcaption>\n";
       if (!p.layers_chart->note.empty())
@@ -285,7 +300,8 @@ std::string LayersSection(const PageInput& p) {
     h += "<h3>Flame graphs</h3>\n<p class=\"muted\">py-spy flame graphs of a worker under load, "
          "from " +
          HtmlEscape(fg->file) + " (fwbench.flamegraphs/1" +
-         (fg->command.empty() ? std::string() : "; command: " + HtmlEscape(fg->command)) +
+         (fg->command.empty() ? std::string()
+                              : "; command: <code>" + HtmlEscape(fg->command) + "</code>") +
          "), each with its sampled layer shares against the instrumented ones.</p>\n<ul>";
     for (const FlameGraph& g : fg->graphs)
       h += "<li><a href=\"" + HtmlEscape(g.svg) + "\">" + HtmlEscape(FlameGraphLabel(g)) +

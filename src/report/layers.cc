@@ -137,15 +137,15 @@ LayersDoc LoadLayers(const std::filesystem::path& path) {
 }
 
 std::string LayersNote(const LayersDoc& doc) {
-  return "Instructions per request (" +
-         (doc.unit.empty() ? std::string("callgrind Ir") : doc.unit) +
-         "), split into layers, from " + doc.file + " (fwbench.layers/1" +
-         (doc.command.empty() ? std::string() : "; command: " + doc.command) +
+  return "Instructions per request, split into layers, from " + doc.file + " (fwbench.layers/1" +
+         (doc.command.empty() ? std::string() : "; command: `" + doc.command + "`") +
          "): each route's representative request through the embedded bridge, in-process, no "
-         "socket. `total` is the app as the suite runs it, without markers; the layers come "
-         "from the same app with the layer markers installed, one callgrind batch per layer. "
-         "`hooks` is the layers added up / total - 1: what the markers cost. Method and each "
-         "framework's boundaries: bench/layers/README.md.";
+         "socket. Unit: " +
+         (doc.unit.empty() ? std::string("callgrind Ir per request") : doc.unit) +
+         ". `total` is the app as the suite runs it, without markers; the layers come from the "
+         "same app with the layer markers installed, one callgrind batch per layer. `hooks` is "
+         "the layers added up / total - 1: what the markers cost. Method and each framework's "
+         "boundaries: bench/layers/README.md.";
 }
 
 std::string LayersRouteTitle(const LayersDoc& doc, const std::string& route) {
@@ -184,7 +184,8 @@ std::string RenderLayersMarkdown(const LayersDoc* doc, const FlameGraphs* flameg
   if (flamegraphs) {
     md += "### Flame graphs\n\npy-spy flame graphs of a worker under load, from " +
           flamegraphs->file + " (fwbench.flamegraphs/1" +
-          (flamegraphs->command.empty() ? std::string() : "; command: " + flamegraphs->command) +
+          (flamegraphs->command.empty() ? std::string()
+                                        : "; command: `" + flamegraphs->command + "`") +
           "), each with its sampled layer shares against the instrumented ones:\n\n";
     for (const FlameGraph& g : flamegraphs->graphs)
       md += "- [" + MdCell(FlameGraphLabel(g)) + "](" + g.svg +

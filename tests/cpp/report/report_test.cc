@@ -763,7 +763,7 @@ TEST(Layers, SectionTablesAndChartFromTheDocument) {
   const std::string md = Read(dir.path() / "tables.md");
   EXPECT_EQ(Count(md, "## Where a request's instructions go\n"), 1u);
   EXPECT_NE(md.find("![Instructions per layer](layers.svg)"), std::string::npos);
-  EXPECT_NE(md.find("command: FRAMEWORKS=\"flask django\""), std::string::npos);  // provenance
+  EXPECT_NE(md.find("command: `FRAMEWORKS=\"flask django\""), std::string::npos);  // provenance
   // One table per route of the document, its columns the document's layer_names.
   EXPECT_EQ(Count(md,
                   "| framework | profile | total | server | adapter | routing | middleware | "
