@@ -1,5 +1,6 @@
 // `fwbench report RESULTS.json... --out DIR`: tables.md, SVG charts, report.html, report.json,
-// then the decision matrix's answer per use case on stdout.
+// then the decision matrix's answer per use case on stdout. --layers and --flamegraphs add the
+// per-layer section (layers.h).
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -10,6 +11,8 @@ namespace fwbench::cli {
 
 void AddReportCommand(CLI::App& app) {
   auto inproc_path = std::make_shared<std::string>();
+  auto layers = std::make_shared<std::string>();
+  auto flamegraphs = std::make_shared<std::string>();
   auto weights = std::make_shared<std::string>();
   auto appsize = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
@@ -21,6 +24,14 @@ void AddReportCommand(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--inproc", *inproc_path, "fwbench.inproc/1 file (in-process framework cost)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--layers", *layers,
+                  "fwbench.layers/1 file (`fwbench inproc --layers`): per-route tables and "
+                  "layers.svg, instructions per layer")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--flamegraphs", *flamegraphs,
+                  "fwbench.flamegraphs/1 file (bench/flamegraphs.sh): links each flame graph "
+                  "(its svg path as written, relative to --out) with whether it agrees")
       ->check(CLI::ExistingFile);
   cmd->add_option(
          "--weights", *weights,
@@ -37,6 +48,8 @@ void AddReportCommand(CLI::App& app) {
     report::ReportOptions o;
     for (const auto& r : *results) o.results.emplace_back(r);
     if (!inproc_path->empty()) o.inproc = *inproc_path;
+    if (!layers->empty()) o.layers = *layers;
+    if (!flamegraphs->empty()) o.flamegraphs = *flamegraphs;
     if (!weights->empty()) o.weights = *weights;
     if (!appsize->empty()) o.appsize = *appsize;
     if (!reference->empty()) o.reference = *reference;

@@ -394,16 +394,21 @@ Json TornadoChart(const ChartInput& in) {
 
 nlohmann::json BuildChartSpec(const ChartInput& in) {
   Json charts = Json::array();
-  for (Json chart : {ForestChart(in), DumbbellChart(in), SpectrumChart(in), FootprintChart(in),
-                     UseCaseChart(in), TornadoChart(in)}) {
+  std::vector<Json> all = {ForestChart(in),    DumbbellChart(in), SpectrumChart(in),
+                           FootprintChart(in), UseCaseChart(in),  TornadoChart(in)};
+  if (in.layers) all.push_back(LayersChart(*in.layers));
+  for (Json chart : all) {
     if (chart["panels"].empty()) continue;
     Json counts = Json::array();
+    const int max_series = chart.value("max_series", kMaxSeries);
     for (const auto& panel : chart["panels"]) {
       const size_t n = panel["series"].size();
-      if (n > static_cast<size_t>(kMaxSeries))
+      if (n > static_cast<size_t>(max_series))
         throw Error("chart " + chart["file"].get<std::string>() + " has a panel with " +
                         std::to_string(n) + " series",
-                    "fwbench report", "at most 6 series per panel (src/report/charts.cc)");
+                    "fwbench report",
+                    "at most " + std::to_string(max_series) +
+                        " series per panel in this chart (src/report/charts.cc, layers.h)");
       counts.push_back(n);
     }
     chart["series_per_panel"] = counts;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "report/layers.h"
 #include "report/matrix.h"
 #include "report/results.h"
 
@@ -26,14 +27,16 @@ struct ChartInput {
   const Matrix* matrix = nullptr;  // frameworks and reference
   const std::vector<UseCaseResult>* use_cases = nullptr;
   const nlohmann::json* appsize = nullptr;  // may be null: the footprint chart lacks those bars
+  const LayersDoc* layers = nullptr;        // may be null: no layers.svg
 };
 
 // The chart spec charts.py reads: ratios.svg (forest plot of each framework's capacity ratio
 // against the reference per route and server), servers.svg (req/s per server, one dot per
 // framework), latency.svg (percentiles at the fixed open-loop rate, flagged cells left out),
-// footprint.svg, usecases.svg (weighted points per criterion with P(win)) and tornado.svg.
-// Charts without data are omitted. Every panel has "series": [{"name", ...}] of at most
-// kMaxSeries entries.
+// footprint.svg, usecases.svg (weighted points per criterion with P(win)), tornado.svg and,
+// with input.layers, layers.svg (layers.h LayersChart). Charts without data are omitted.
+// Every panel has "series": [{"name", ...}] of at most kMaxSeries entries, or of the chart's
+// own "max_series" (layers.svg: one series per layer, up to kMaxLayers).
 nlohmann::json BuildChartSpec(const ChartInput& input);
 
 // Writes every chart of `spec` into `out_dir` with `python script`. Returns the files made.

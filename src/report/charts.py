@@ -27,6 +27,10 @@ OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "
 # Criteria and load levels: the palette without black (black marks totals and reference lines).
 SERIES = ["#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#0072B2"]
 FLAGGED = "#999999"
+# Layers (stacked bars, up to 10 segments, charts.cc kMaxLayers): Paul Tol's "muted" scheme,
+# made for colour-blind readers, and its pale grey; ordered so neighbouring layers contrast.
+LAYER_COLORS = ["#332288", "#88CCEE", "#117733", "#DDCC77", "#882255", "#44AA99", "#CC6677",
+                "#999933", "#AA4499", "#DDDDDD"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
@@ -45,9 +49,10 @@ def configure():
 
 
 def check_series(chart):
+    limit = chart.get("max_series", MAX_SERIES)
     for panel in chart["panels"]:
-        if len(panel["series"]) > MAX_SERIES:
-            sys.exit(f"{chart['file']}: a panel has {len(panel['series'])} series (max {MAX_SERIES})")
+        if len(panel["series"]) > limit:
+            sys.exit(f"{chart['file']}: a panel has {len(panel['series'])} series (max {limit})")
 
 
 def save(fig, path):
@@ -296,6 +301,49 @@ def tornado(spec, chart, path):
     save(fig, path)
 
 
+def stacked(spec, chart, path):
+    """Horizontal stacked bars: per panel one bar per row, one segment per series (layer), a
+    black tick at the row's total; one legend for every panel (they share their series)."""
+    panels = chart["panels"]
+    cols = min(2, len(panels))
+    rows_n = math.ceil(len(panels) / cols)
+    per = max(len(p["rows"]) for p in panels)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(5.4 * cols, (0.3 * per + 0.95) * rows_n),
+                             squeeze=False)
+    flat = [a for row in axes for a in row]
+    names = [s["name"] for s in panels[0]["series"]]
+    for ax, panel in zip(flat, panels):
+        rows = panel["rows"]
+        n = len(rows)
+        hi = 0.0
+        for i, r in enumerate(rows):
+            y = n - 1 - i
+            left = 0.0
+            for k, v in enumerate(r["parts"]):
+                if v > 0:
+                    ax.barh(y, v, left=left, color=LAYER_COLORS[k % len(LAYER_COLORS)],
+                            height=0.62, edgecolor="white", linewidth=0.4)
+                    left += v
+            ax.plot([r["total"]], [y], marker="|", ms=13, mew=1.8, color="black", zorder=3)
+            hi = max(hi, left, r["total"])
+        ax.set_yticks(range(n), [r["label"] for r in reversed(rows)], fontsize=7.5)
+        for label, r in zip(ax.get_yticklabels(), reversed(rows)):
+            label.set_color(fw_color(spec, r["framework"]))
+        ax.set_ylim(-0.6, n - 0.4)
+        ax.set_xlim(0, hi * 1.04)
+        ax.set_title(panel["title"], fontsize=9.5, loc="left")
+        ax.set_xlabel(chart["xlabel"], fontsize=8)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.grid(axis="y", visible=False)
+    for ax in flat[len(panels):]:
+        ax.set_visible(False)
+    handles = [Patch(color=LAYER_COLORS[k % len(LAYER_COLORS)]) for k in range(len(names))]
+    handles.append(Line2D([], [], marker="|", ms=10, mew=1.8, color="black", linestyle="none"))
+    fig.tight_layout()
+    legend_outside(fig, handles, names + ["total without markers"], ncol=6)
+    save(fig, path)
+
+
 def main(argv):
     if len(argv) != 3:
         sys.exit("usage: charts.py SPEC.json OUT_DIR")
@@ -303,7 +351,7 @@ def main(argv):
     out = Path(argv[2])
     configure()
     draw = {"forest": forest, "dumbbell": dumbbell, "spectrum": spectrum, "bars": bars,
-            "diverging": diverging, "tornado": tornado}
+            "diverging": diverging, "tornado": tornado, "stacked": stacked}
     for chart in spec["charts"]:
         check_series(chart)
         draw[chart["kind"]](spec, chart, out / chart["file"])

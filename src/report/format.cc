@@ -32,6 +32,14 @@ std::string WithCi(double value, double low, double high, int digits) {
 
 std::string Mib(double bytes) { return Fixed(bytes / (1024.0 * 1024.0), 1) + " MiB"; }
 
+std::string Grouped(double value) {
+  std::string digits = Fixed(value, 0);
+  if (digits == "n/a") return digits;
+  const size_t first = digits[0] == '-' ? 1 : 0;
+  for (size_t at = digits.size(); at > first + 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
 std::string MdCell(const std::string& text) {
   std::string out;
   for (char c : text) {

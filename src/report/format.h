@@ -17,6 +17,8 @@ std::string Fixed(double value, int decimals);
 std::string WithCi(double value, double low, double high, int digits = 3);
 // Bytes as MiB with one decimal: "39.3 MiB".
 std::string Mib(double bytes);
+// Rounded to a whole number, thousands grouped with commas: 1234567.4 -> "1,234,567".
+std::string Grouped(double value);
 // HTML-escapes &, <, >, " and '.
 // Escapes | for a Markdown table cell.
 std::string MdCell(const std::string& text);

@@ -261,6 +261,67 @@ std::string TablesSection(const PageInput& p) {
   return h + "</section>\n";
 }
 
+// `text` escaped, with each `quoted` span as <code>.
+std::string WithCode(const std::string& text) {
+  std::string out;
+  bool open = false;
+  for (char c : HtmlEscape(text)) {
+    if (c == '`') {
+      out += open ? "</code>" : "<code>";
+      open = !open;
+    } else {
+      out += c;
+    }
+  }
+  return open ? out + "</code>" : out;
+}
+
+// Per route, one row per framework and profile: total, one column per layer, hooks. Then the
+// flame graphs, each linked with its verdict.
+std::string LayersSection(const PageInput& p) {
+  if (!p.layers && !p.flamegraphs) return "";
+  std::string h = "<section><h2>" + HtmlEscape(kLayersTitle) + "</h2>\n";
+  if (const LayersDoc* doc = p.layers) {
+    h += "<p class=\"muted\">" + WithCode(LayersNote(*doc)) + "</p>\n";
+    if (p.layers_chart) {
+      h += "<figure><figcaption>" + HtmlEscape(p.layers_chart->title) + "</figcaption>\n";
+      if (!p.layers_chart->note.empty())
+        h += "<p class=\"muted\">" + HtmlEscape(p.layers_chart->note) + "</p>\n";
+      h += "<div class=\"scroll\">" + p.layers_chart_svg + "</div>\n</figure>\n";
+    }
+    std::string header = "<tr><th>framework</th><th>profile</th><th class=\"num\">total</th>";
+    for (const auto& name : doc->layer_names)
+      header += "<th class=\"num\">" + HtmlEscape(name) + "</th>";
+    header += "<th class=\"num\">hooks</th></tr>\n";
+    for (const auto& route : doc->Routes()) {
+      h += "<h3>" + HtmlEscape(LayersRouteTitle(*doc, route)) +
+           "</h3>\n<div class=\"scroll\"><table>" + header;
+      for (const LayerRow& r : doc->rows) {
+        if (r.route != route) continue;
+        h += "<tr><td>" + Fw(r.framework) + HtmlEscape(r.Flag()) + "</td><td>" +
+             HtmlEscape(r.profile) + "</td><td class=\"num\">" + Grouped(r.total_instructions) +
+             "</td>";
+        for (double n : r.instructions) h += "<td class=\"num\">" + Grouped(n) + "</td>";
+        h += "<td class=\"num\">" + HooksText(r) + "</td></tr>\n";
+      }
+      h += "</table></div>\n";
+    }
+  }
+  if (const FlameGraphs* fg = p.flamegraphs) {
+    h += "<h3>Flame graphs</h3>\n<p class=\"muted\">py-spy flame graphs of a worker under load, "
+         "from " +
+         HtmlEscape(fg->file) + " (fwbench.flamegraphs/1" +
+         (fg->command.empty() ? std::string()
+                              : "; command: <code>" + HtmlEscape(fg->command) + "</code>") +
+         "), each with its sampled layer shares against the instrumented ones.</p>\n<ul>";
+    for (const FlameGraph& g : fg->graphs)
+      h += "<li><a href=\"" + HtmlEscape(g.svg) + "\">" + HtmlEscape(FlameGraphLabel(g)) +
+           "</a>: " + HtmlEscape(FlameGraphVerdict(g, fg->tolerance_pp)) + "</li>\n";
+    h += "</ul>\n";
+  }
+  return h + "</section>\n";
+}
+
 std::string MethodSection(const PageInput& p) {
   const Method& m = p.matrix->method;
   const std::string ref = HtmlEscape(p.matrix->reference);
@@ -365,7 +426,8 @@ std::string RenderHtml(const PageInput& p) {
     h += "<p class=\"fixture\">FIXTURE DATA: the performance numbers on this page are invented "
          "test input, not a measurement.</p>\n";
   h += "</header>\n";
-  h += AnswerSection(p) + MatrixSection(p) + MethodSection(p) + ChartsSection(p) + TablesSection(p);
+  h += AnswerSection(p) + MatrixSection(p) + MethodSection(p) + ChartsSection(p) +
+       TablesSection(p) + LayersSection(p);
   return h + "</main></body></html>\n";
 }
 

@@ -11,6 +11,7 @@
 #include "report/format.h"
 #include "report/html.h"
 #include "report/inproc.h"
+#include "report/layers.h"
 #include "report/measures.h"
 #include "report/results.h"
 #include "report/tables.h"
@@ -115,6 +116,20 @@ ReportOutcome GenerateReport(const ReportOptions& o) {
     inproc = LoadInproc(*o.inproc);
     notes.push_back("In-process cost: " + o.inproc->filename().string() + " (fwbench.inproc/1).");
   }
+  std::optional<LayersDoc> layers;
+  if (o.layers) {
+    layers = LoadLayers(*o.layers);
+    notes.push_back("Instructions per layer: " + o.layers->filename().string() +
+                    " (fwbench.layers/1" +
+                    (layers->command.empty() ? "" : "; command: " + layers->command) + ").");
+  }
+  std::optional<FlameGraphs> flamegraphs;
+  if (o.flamegraphs) {
+    flamegraphs = LoadFlameGraphs(*o.flamegraphs);
+    notes.push_back(
+        "Flame graphs: " + o.flamegraphs->filename().string() + " (fwbench.flamegraphs/1" +
+        (flamegraphs->command.empty() ? "" : "; command: " + flamegraphs->command) + ").");
+  }
   fs::create_directories(o.out);
   const nlohmann::json appsize = AppSize(opts, notes);
   Evidence evidence{.results = &results,
@@ -151,17 +166,31 @@ ReportOutcome GenerateReport(const ReportOptions& o) {
 
   PageInput page{
       .results = &results, .tables = &tables, .matrix = &matrix, .use_cases = &outcome.use_cases};
+  std::vector<ChartFile> charts;  // every chart drawn, layers.svg included
   if (o.charts) {
-    page.charts =
-        DrawCharts(BuildChartSpec(ChartInput{&results, &matrix, &outcome.use_cases, &appsize}),
-                   o.out, VenvPython(), root / "src/report/charts.py");
-    for (const auto& chart : page.charts)
-      page.chart_svgs.push_back(InlineSvg(ReadText(o.out / chart.file)));
+    charts = DrawCharts(BuildChartSpec(ChartInput{&results, &matrix, &outcome.use_cases, &appsize,
+                                                  layers ? &*layers : nullptr}),
+                        o.out, VenvPython(), root / "src/report/charts.py");
+    for (const auto& chart : charts) {
+      const std::string svg = InlineSvg(ReadText(o.out / chart.file));
+      if (chart.file == kLayersChartFile) {  // drawn in its own section
+        page.layers_chart = chart;
+        page.layers_chart_svg = svg;
+        continue;
+      }
+      page.charts.push_back(chart);
+      page.chart_svgs.push_back(svg);
+    }
   }
   page.notes = notes;
+  page.layers = layers ? &*layers : nullptr;
+  page.flamegraphs = flamegraphs ? &*flamegraphs : nullptr;
 
   std::string md = RenderTablesMarkdown(results, tables);
   if (!inproc.empty()) md += RenderInprocMarkdown(inproc);
+  if (layers || flamegraphs)
+    md += RenderLayersMarkdown(page.layers, page.flamegraphs,
+                               page.layers_chart ? page.layers_chart->file : "");
   md += MatrixMarkdown(matrix, outcome.use_cases);
   for (const auto& chart : page.charts) md += "![" + chart.title + "](" + chart.file + ")\n\n";
   WriteFileAtomic(o.out / "tables.md", md);
@@ -181,9 +210,11 @@ ReportOutcome GenerateReport(const ReportOptions& o) {
   for (const auto& t : tables) doc["tables"].push_back(ToJson(t));
   doc["results_schema"] = "fwbench.results/" + std::to_string(results.schema_version);
   for (const auto& r : outcome.use_cases) doc["use_cases"].push_back(ToJson(r));
-  for (const auto& c : page.charts)
+  for (const auto& c : charts)
     doc["charts"].push_back(
         {{"file", c.file}, {"title", c.title}, {"series_per_panel", c.series_per_panel}});
+  if (layers) doc["layers"] = ToJson(*layers);
+  if (flamegraphs) doc["flamegraphs"] = ToJson(*flamegraphs);
   WriteJsonAtomic(o.out / "report.json", doc);
 
   outcome.html = o.out / "report.html";

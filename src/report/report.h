@@ -11,8 +11,15 @@
 namespace fwbench::report {
 
 struct ReportOptions {
-  std::vector<std::filesystem::path> results;    // fwbench.results/1 or /2, one or more
-  std::optional<std::filesystem::path> inproc;   // fwbench.inproc/1
+  std::vector<std::filesystem::path> results;   // fwbench.results/1 or /2, one or more
+  std::optional<std::filesystem::path> inproc;  // fwbench.inproc/1
+  // fwbench.layers/1: adds "Where a request's instructions go" (per-route tables and
+  // layers.svg) to tables.md and report.html, and "layers" to report.json.
+  std::optional<std::filesystem::path> layers;
+  // fwbench.flamegraphs/1: adds one line per flame graph to that section (its SVG linked as
+  // the document gives it, relative to the report's folder; whether its shares agree), and
+  // "flamegraphs" to report.json.
+  std::optional<std::filesystem::path> flamegraphs;
   std::optional<std::filesystem::path> weights;  // default <root>/src/report/use_cases.json
   // fwbench.appsize/1. When absent, src/report/appsize.py measures the apps now and writes
   // <out>/appsize.json (import times make that file differ run to run; pass it back in with

@@ -28,8 +28,9 @@ else echo "page width at 1280 px: $width"; fi
 [ -s "$png" ] && [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] \
   || { echo "FAIL: no PNG screenshot at $png"; status=1; }
 svgs=$(grep -o '<svg' "$dom" | wc -l)
-[ "$svgs" -ge 6 ] || { echo "FAIL: rendered DOM has $svgs charts, expected 6"; status=1; }
-for part in 'The answer per use case' 'Decision matrix' 'Method' 'P(win)' 'Results per route' '/fortunes'; do
+[ "$svgs" -ge 7 ] || { echo "FAIL: rendered DOM has $svgs charts, expected 7 (6 and layers.svg)"; status=1; }
+for part in 'The answer per use case' 'Decision matrix' 'Method' 'P(win)' 'Results per route' '/fortunes' \
+            'Where a request' 'Flame graphs'; do
   grep -q "$part" "$dom" || { echo "FAIL: rendered DOM lacks '$part'"; status=1; }
 done
 [ $status -eq 0 ] && echo "render check passed: $png ($svgs charts)"

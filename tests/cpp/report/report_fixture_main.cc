@@ -1,4 +1,5 @@
-// Writes the report of the fixture results into argv[1] (the render check's input).
+// Writes the report of the fixture results into argv[1] (the render check's input), with the
+// layers section (the example layers document and the flame graphs fixture).
 #include <cstdio>
 
 #include "common/error.h"
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
   fwbench::report::ReportOptions o;
   o.results = {root / "tests/fixtures/results/fixture-a.json"};
   o.appsize = root / "tests/fixtures/results/appsize-fixture.json";
+  o.layers = root / "tests/fixtures/results/layers-example.json";
+  o.flamegraphs = root / "tests/fixtures/results/flamegraphs-fixture.json";
   o.out = argv[1];
   o.root = root;
   try {

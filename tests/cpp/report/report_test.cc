@@ -9,8 +9,11 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/paired_stats.h"
+#include "report/charts.h"
 #include "report/compare.h"
+#include "report/flamegraphs.h"
 #include "report/format.h"
+#include "report/layers.h"
 #include "report/results.h"
 #include "report/tables.h"
 #include "schema_check.h"
@@ -89,7 +92,13 @@ TEST(Report, GeneratesTablesChartsPageAndJson) {
     EXPECT_EQ(html.find(fetch), std::string::npos) << fetch;  // self-contained: no fetches
   }
   EXPECT_NE(html.find("Decision matrix"), std::string::npos);
+  // Without --layers and --flamegraphs: no layers section, chart or report.json entry.
+  EXPECT_FALSE(fs::exists(dir.path() / "layers.svg"));
+  EXPECT_EQ(md.find(kLayersTitle), std::string::npos);
+  EXPECT_EQ(html.find("Where a request"), std::string::npos);
   const nlohmann::json doc = ReadJsonFile(dir.path() / "report.json");
+  EXPECT_FALSE(doc.contains("layers"));
+  EXPECT_FALSE(doc.contains("flamegraphs"));
   EXPECT_EQ(doc["schema"], "fwbench.report/1");
   EXPECT_EQ(doc["use_cases"].size(), 6u);
   EXPECT_EQ(doc["matrix"]["rows"].size(), 7u);  // the article's six and security
@@ -758,6 +767,236 @@ TEST(Compare, RegressionNeedsTheWholeIntervalBeyondTheThreshold) {
   EXPECT_NE(RenderCompare(single, {}).find("no interval: n=5/1"), std::string::npos);
 }
 
+// ---- --layers and --flamegraphs: "Where a request's instructions go" ----
+
+const fs::path kLayersFixture = kFixtures / "layers-example.json";  // bench/layers.sh's output
+const fs::path kFlameFixture = kFixtures / "flamegraphs-fixture.json";
+
+TEST(Layers, SectionTablesAndChartFromTheDocument) {
+  TempDir dir;
+  ReportOptions o = FixtureOptions(dir.path());
+  o.layers = kLayersFixture;
+  o.flamegraphs = kFlameFixture;
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "tables.md");
+  EXPECT_EQ(Count(md, "## Where a request's instructions go\n"), 1u);
+  EXPECT_NE(md.find("![Instructions per layer](layers.svg)"), std::string::npos);
+  EXPECT_NE(md.find("command: `FRAMEWORKS=\"flask django\""), std::string::npos);  // provenance
+  // One table per route of the document, its columns the document's layer_names.
+  EXPECT_EQ(Count(md,
+                  "| framework | profile | total | server | adapter | routing | middleware | "
+                  "view | orm | db | template | serialization | response | hooks |"),
+            10u);
+  EXPECT_NE(md.find("### /plaintext (GET /plaintext)\n"), std::string::npos);
+  EXPECT_NE(md.find("### /orders (POST /api/orders)\n"), std::string::npos);
+  // The numbers are the document's (layers.md's row); hooks = 356,704 / 353,778 - 1.
+  EXPECT_NE(md.find("| flask | minimal | 353,778 | 10,537 | 80,266 | 77,479 | 70,524 | 17,546 | "
+                    "8,004 | 0 | 0 | 0 | 92,347 | +0.8% |\n"),
+            std::string::npos)
+      << md;
+  // The flame graphs: linked as the document writes them, each with its verdict.
+  EXPECT_NE(md.find("- [flask /json](flamegraphs/flask-minimal-json.svg): sampled layer shares "
+                    "agree with the instrumented ones (largest difference 4.2 pp; tolerance 10 "
+                    "pp)\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("[django /fortunes](flamegraphs/django-minimal-fortunes.svg): sampled layer "
+                    "shares do NOT agree"),
+            std::string::npos);
+  EXPECT_NE(md.find("[flask /queries?queries=20](flamegraphs/flask-minimal-queries-20.svg): not "
+                    "compared: the instrumented row measured another request (/queries)"),
+            std::string::npos);
+  // The page: the section with its chart inline, tables and links; the other charts unchanged.
+  const std::string html = Read(dir.path() / "report.html");
+  EXPECT_TRUE(fs::exists(dir.path() / "layers.svg"));
+  EXPECT_EQ(Count(html, "<svg"), 7u);
+  const size_t section = html.find("<h2>Where a request&#39;s instructions go</h2>");
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_NE(html.find("<svg", section), std::string::npos);  // layers.svg is in the section
+  EXPECT_NE(html.find("<h3>/db (GET /db)</h3>", section), std::string::npos);
+  EXPECT_NE(html.find("<th class=\"num\">serialization</th>", section), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">1,508,813</td>", section), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"flamegraphs/flask-minimal-json.svg\">flask /json</a>", section),
+            std::string::npos);
+  // report.json: the chart (one series per layer, one panel per route) and the rows.
+  const nlohmann::json doc = ReadJsonFile(dir.path() / "report.json");
+  ASSERT_EQ(doc["charts"].size(), 7u);
+  const nlohmann::json& chart = doc["charts"][6];
+  EXPECT_EQ(chart["file"], "layers.svg");
+  EXPECT_EQ(chart["series_per_panel"],
+            nlohmann::json::array({10, 10, 10, 10, 10, 10, 10, 10, 10, 10}));
+  ASSERT_EQ(doc["layers"]["rows"].size(), 40u);
+  EXPECT_EQ(doc["layers"]["rows"][0]["layers"]["server"], 10537);
+  EXPECT_EQ(doc["flamegraphs"]["graphs"].size(), 3u);
+  EXPECT_EQ(doc["flamegraphs"]["graphs"][1]["agrees"], false);
+}
+
+TEST(Layers, ChartSpecHasOneBarPerFrameworkAndProfileAndOneSegmentPerLayer) {
+  const LayersDoc layers = LoadLayers(kLayersFixture);
+  const ResultsSet results = LoadResultsFile(kFixtures / "fixture-a.json");
+  Matrix matrix;
+  matrix.reference = "django";
+  const std::vector<UseCaseResult> use_cases;
+  const nlohmann::json spec =
+      BuildChartSpec(ChartInput{&results, &matrix, &use_cases, nullptr, &layers});
+  const nlohmann::json* chart = nullptr;
+  for (const auto& c : spec["charts"])
+    if (c["file"] == kLayersChartFile) chart = &c;
+  ASSERT_NE(chart, nullptr);
+  EXPECT_EQ((*chart)["kind"], "stacked");
+  ASSERT_EQ((*chart)["panels"].size(), 10u);  // one per route
+  const nlohmann::json& panel = (*chart)["panels"][0];
+  EXPECT_EQ(panel["title"], "/plaintext (GET /plaintext)");
+  ASSERT_EQ(panel["series"].size(), 10u);  // one per layer, in layer_names' order
+  EXPECT_EQ(panel["series"][0]["name"], "server");
+  EXPECT_EQ(panel["series"][9]["name"], "response");
+  ASSERT_EQ(panel["rows"].size(), 4u);  // flask, django x minimal, standard
+  EXPECT_EQ(panel["rows"][0]["label"], "flask · minimal");
+  EXPECT_EQ(panel["rows"][3]["label"], "django · standard");
+  ASSERT_EQ(panel["rows"][0]["parts"].size(), 10u);
+  EXPECT_DOUBLE_EQ(panel["rows"][0]["parts"][0].get<double>(), 10.537);  // thousands
+  EXPECT_DOUBLE_EQ(panel["rows"][0]["total"].get<double>(), 353.778);
+}
+
+TEST(Layers, ColumnsComeFromTheDocumentsLayerNames) {
+  TempDir dir;
+  nlohmann::json doc = ReadJsonFile(kLayersFixture);
+  // Another split: "db" renamed, "server" left out, a new layer first.
+  nlohmann::json names = nlohmann::json::array({"network"});
+  for (const auto& n : doc["layer_names"])
+    if (n != "server") names.push_back(n == "db" ? "database" : n.get<std::string>());
+  doc["layer_names"] = names;
+  for (auto& row : doc["results"]) {
+    nlohmann::json& layers = row["layers"];
+    layers["database"] = layers["db"];
+    layers["network"] = {{"instructions", 5}, {"ns", nullptr}};
+    layers.erase("db");
+    layers.erase("server");
+  }
+  doc["results"] = nlohmann::json::array({doc["results"][0]});
+  WriteJsonAtomic(dir.path() / "layers.json", doc);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.layers = dir.path() / "layers.json";
+  o.charts = false;
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "out/tables.md");
+  EXPECT_NE(md.find("| framework | profile | total | network | adapter | routing | middleware | "
+                    "view | orm | database | template | serialization | response | hooks |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| flask | minimal | 353,778 | 5 | 80,266 |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("layers.svg"), std::string::npos);  // no chart drawn, none linked
+}
+
+// Writes `doc` as dir/bad.json and expects LoadLayers (and the report) to fail naming the
+// file and `field`.
+void ExpectLayersError(const TempDir& dir, const nlohmann::json& doc, const std::string& field) {
+  const fs::path path = dir.path() / "bad.json";
+  WriteJsonAtomic(path, doc);
+  for (int via_report = 0; via_report < 2; ++via_report) {
+    try {
+      if (via_report) {
+        ReportOptions o = FixtureOptions(dir.path() / "out");
+        o.layers = path;
+        o.charts = false;
+        GenerateReport(o);
+      } else {
+        LoadLayers(path);
+      }
+      FAIL() << "expected an error about " << field;
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("bad.json"), std::string::npos) << what;
+      EXPECT_NE(what.find(field), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(Layers, BadDocumentsNameTheField) {
+  TempDir dir;
+  const nlohmann::json good = ReadJsonFile(kLayersFixture);
+  nlohmann::json doc = good;
+  doc["schema"] = "fwbench.inproc/1";
+  ExpectLayersError(dir, doc,
+                    "field 'schema': is \"fwbench.inproc/1\"; expected \"fwbench.layers/1\"");
+  doc = good;
+  doc.erase("results");
+  ExpectLayersError(dir, doc, "field 'results': missing");
+  doc = good;
+  doc["results"] = nlohmann::json::array();
+  ExpectLayersError(dir, doc, "field 'results': is empty");
+  doc = good;
+  doc.erase("layer_names");
+  ExpectLayersError(dir, doc, "field 'layer_names': missing");
+  doc = good;
+  doc["results"][3]["layers"]["cache"] = {{"instructions", 10}, {"ns", nullptr}};
+  ExpectLayersError(dir, doc,
+                    "field 'results[3].layers.cache': is not in layer_names (server, "
+                    "adapter, routing");
+  doc = good;
+  doc["results"][5]["layers"].erase("orm");
+  ExpectLayersError(dir, doc, "field 'results[5].layers.orm': missing");
+  doc = good;
+  doc["results"][2]["layers"]["view"]["instructions"] = "many";
+  ExpectLayersError(dir, doc, "field 'results[2].layers.view.instructions': expected a number");
+  doc = good;
+  doc["results"][1]["total_instructions"] = 0;
+  ExpectLayersError(dir, doc, "field 'results[1].total_instructions': is 0");
+  doc = good;
+  doc["results"][7] = doc["results"][6];
+  ExpectLayersError(dir, doc, "field 'results[7]': repeats framework/profile/route");
+  doc = good;
+  doc["layer_names"].push_back("server");
+  ExpectLayersError(dir, doc, "field 'layer_names[10]': \"server\" is named twice");
+}
+
+TEST(Layers, BadFlameGraphsNameTheField) {
+  TempDir dir;
+  const nlohmann::json good = ReadJsonFile(kFlameFixture);
+  nlohmann::json doc = good;
+  doc["schema"] = "fwbench.layers/1";
+  WriteJsonAtomic(dir.path() / "bad.json", doc);
+  try {
+    LoadFlameGraphs(dir.path() / "bad.json");
+    FAIL() << "expected a schema error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("expected \"fwbench.flamegraphs/1\""), std::string::npos)
+        << e.what();
+  }
+  doc = good;
+  doc["graphs"][1].erase("svg");
+  WriteJsonAtomic(dir.path() / "bad.json", doc);
+  try {
+    LoadFlameGraphs(dir.path() / "bad.json");
+    FAIL() << "expected a missing svg";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("field 'graphs[1].svg': missing"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Layers, FlameGraphsAloneGiveTheirLines) {
+  TempDir dir;
+  ReportOptions o = FixtureOptions(dir.path());
+  o.flamegraphs = kFlameFixture;
+  o.charts = false;
+  GenerateReport(o);
+  const std::string md = Read(dir.path() / "tables.md");
+  EXPECT_NE(md.find("## Where a request's instructions go\n\n### Flame graphs\n"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(Count(md, "](flamegraphs/"), 3u);
+}
+
+TEST(Format, GroupedThousands) {
+  EXPECT_EQ(Grouped(0), "0");
+  EXPECT_EQ(Grouped(999.4), "999");
+  EXPECT_EQ(Grouped(1000), "1,000");
+  EXPECT_EQ(Grouped(1234567.6), "1,234,568");
+  EXPECT_EQ(Grouped(-12345), "-12,345");
+}
+
 }  // namespace
 }  // namespace fwbench::report
 
@@ -836,7 +1075,7 @@ TEST(Report, ThreeFrameworksAreScoredAgainstTheLastOne) {
             std::string::npos);
   EXPECT_NE(md.find("| criterion | flask | falcon | django |"), std::string::npos) << md;
   const std::string html = Read(dir.path() / "out/report.html");
-  EXPECT_NE(html.find("<title>fwbench report: flask vs falcon vs django, measured</title>"),
+  EXPECT_NE(html.find("<title>fwbench report: Flask vs Falcon vs Django, measured</title>"),
             std::string::npos);
   // Colours follow the results' order (the palette charts.py uses), one class per framework.
   EXPECT_NE(html.find(".fw-flask { color:#0072B2; }"), std::string::npos);
