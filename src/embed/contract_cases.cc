@@ -1,8 +1,7 @@
 #include "embed/contract_cases.h"
 
-#include "common/atomic_file.h"
 #include "common/error.h"
-#include "common/paths.h"
+#include "verify/contract.h"
 
 namespace fwbench::embed {
 namespace {
@@ -12,47 +11,22 @@ RouteCase MakeCase(const nlohmann::json& route, const nlohmann::json& item) {
   out.route = route.at("name");
   out.case_name = item.at("name");
   out.expected_status = item.at("expect").at("status");
+  // The request as `fwbench verify` builds it, plus what a server's parser would have added.
+  verify::HttpRequest built = verify::BuildRequest(route, item);
   WsgiRequest& request = out.request;
-  request.method = route.at("method");
-  request.target = item.value("path", route.at("path").get<std::string>());
-  if (item.contains("query")) request.target += "?" + item["query"].get<std::string>();
+  request.method = built.method;
+  request.target = built.target;
   request.headers = {{"Host", "127.0.0.1"}};
-  const nlohmann::json headers = item.value("headers", nlohmann::json::object());
-  for (const auto& [name, value] : headers.items()) {
-    request.headers.emplace_back(name, value.get<std::string>());
-  }
-  if (item.contains("body")) {
-    request.body = CaseBody(item["body"]);
+  for (auto& header : built.headers) request.headers.push_back(std::move(header));
+  request.body = std::move(built.body);
+  if (item.contains("body"))
     request.headers.emplace_back("Content-Length", std::to_string(request.body.size()));
-  }
   return out;
 }
 
 }  // namespace
 
-nlohmann::json ReadContract() {
-  auto path = SourceDir() / "apps" / "contract.json";
-  nlohmann::json contract = ReadJsonFile(path);
-  if (contract.value("schema", "") != "fwbench.contract/1") {
-    throw Error("unknown contract schema '" + contract.value("schema", "") + "'",
-                path.string() + " field schema", "this fwbench reads fwbench.contract/1");
-  }
-  return contract;
-}
-
-std::string CaseBody(const nlohmann::json& body) {
-  if (body.contains("json")) return body["json"].dump();
-  if (body.contains("text")) return body["text"].get<std::string>();
-  if (body.contains("repeat")) {
-    std::string unit = body["repeat"];
-    size_t bytes = body.at("bytes");
-    std::string out;
-    while (out.size() < bytes) out += unit;
-    out.resize(bytes);
-    return out;
-  }
-  throw Error("unknown body kind " + body.dump(), "apps/contract.json", "use json, text or repeat");
-}
+nlohmann::json ReadContract() { return verify::LoadContract(verify::DefaultContractPath()); }
 
 std::vector<RouteCase> RepresentativeCases(const nlohmann::json& contract,
                                            const std::string& route) {
