@@ -12,7 +12,8 @@ suite (bench/suites/default.json, on SQLite), in the minimal profile:
 
 The collapsed stacks are sorted into the layers of bench/layers/README.md by the same
 boundaries the markers use (LAYER_RULES): a sample belongs to the innermost frame a rule
-claims, and to `adapter` when it is in the app and no rule claims it. The shares are taken over the Python-visible layers (the
+claims; one no rule claims is `adapter` under the WSGI callable, `response` under the body's
+iteration or close(), and `other` outside the app or when py-spy caught a partial stack. The shares are taken over the Python-visible layers (the
 C++ `server` layer has no Python frame) and set beside results/layers.json's instruction
 shares over the same layers. TOLERANCE_PP says what "agree" means; a disagreement is listed,
 not hidden (instructions are not time: C code such as SQLite runs at a different IPC than the
@@ -78,13 +79,17 @@ DJANGO_RULES = [
     ("db", "/django/db/backends/base/base.py", ("_commit", "_rollback")),
 ]
 LAYER_RULES = {"flask": FLASK_RULES, "django": DJANGO_RULES}
-# The WSGI callable the server calls: under it, what no rule claims is `adapter`. The bridge
-# also calls the body's iteration and close() (werkzeug's ClosingIterator, Django's
-# HttpResponse); the markers count those as `response`, so a sample whose outermost Python
-# frame is in the app but is not this call is `response` too.
-WSGI_ENTRY = {"flask": ("/flask/app.py", "__call__"),
-              "django": ("/django/core/handlers/wsgi.py", "__call__")}
-APP_FRAMES = ("/flask/", "/werkzeug/", "/django/", "/apps/")
+# What the server calls: the WSGI callable (under it, what no rule claims is `adapter`), and the
+# body's iteration and close() (werkzeug's ClosingIterator, Django's HttpResponse), which the
+# markers count as `response`. A sample whose outermost Python frame is neither was cut short
+# by the sampler (py-spy reads the stack while the process runs) and is `other`.
+WSGI_ENTRY = {
+    "flask": {"adapter": [("/flask/app.py", ("__call__",))],
+              "response": [("/werkzeug/wsgi.py", ("__iter__", "__next__", "close")),
+                           ("/werkzeug/wrappers/response.py", ("__iter__", "close"))]},
+    "django": {"adapter": [("/django/core/handlers/wsgi.py", ("__call__",))],
+               "response": [("/django/http/response.py", ("__iter__", "close"))]},
+}
 PYTHON_LAYERS = ["adapter", "routing", "middleware", "view", "orm", "db", "template",
                  "serialization", "response"]
 
@@ -108,10 +113,13 @@ def layer_of(stack, rules, entry):
         for layer, suffix, functions in rules:
             if suffix in path and (functions is None or function in functions):
                 return layer
-    if not any(a in path for _, path in frames for a in APP_FRAMES):
+    if not frames:
         return "other"
     function, path = frames[0]
-    return "adapter" if entry[0] in path and function == entry[1] else "response"
+    for layer, places in entry.items():
+        if any(suffix in path and function in names for suffix, names in places):
+            return layer
+    return "other"
 
 
 def layer_samples(raw_text, rules, entry):
@@ -266,8 +274,11 @@ def render(doc):
     for item in doc["graphs"]:
         md += [f"## {item['framework']} {item['route']} (`{item['path']}`)", "",
                f"Flame graph: [{item['svg']}]({item['svg']}); {item['samples']} samples, "
-               f"{item['other_samples']} outside every layer.", "",
-               "| layer | sampled % | instrumented % | difference (pp) |",
+               f"{item['other_samples']} outside every layer.", ""]
+        if all(r["sampled_pct"] is None for r in item["layers"]):
+            md += [f"- not compared: {item['not_compared']}", ""]
+            continue
+        md += ["| layer | sampled % | instrumented % | difference (pp) |",
                "| --- | ---: | ---: | ---: |"]
         for r in item["layers"]:
             f = (lambda v, spec: "n/a" if v is None else format(v, spec))
@@ -332,12 +343,16 @@ def main(argv=None):
                     raw = record_one(args, framework, route, path, database_url, out_dir, logs)
                 if not raw.is_file():
                     raise InputError(f"no recorded stacks at {raw}; run without --render-only")
-                if framework not in LAYER_RULES:
-                    raise InputError(f"no layer boundaries for {framework} in "
-                                     "bench/layers/flamegraphs.py (LAYER_RULES)")
-                counts = layer_samples(raw.read_text(), LAYER_RULES[framework],
-                                       WSGI_ENTRY[framework])
-                instr, note = instrumented(layers_doc, framework, contract_route, path)
+                if framework in LAYER_RULES:
+                    counts = layer_samples(raw.read_text(), LAYER_RULES[framework],
+                                           WSGI_ENTRY[framework])
+                    instr, note = instrumented(layers_doc, framework, contract_route, path)
+                else:  # the graph, without layer shares: no boundaries are named for it
+                    counts = {"other": sum(int(line.rpartition(" ")[2])
+                                           for line in raw.read_text().splitlines()
+                                           if line.rpartition(" ")[2].isdigit())}
+                    instr, note = None, (f"no layer boundaries for {framework} (LAYER_RULES "
+                                         "here, apps/common/fwbench_layers)")
                 rows, worst = compare(counts, instr)
                 graphs.append({"framework": framework, "route": route, "path": path,
                                "contract_route": contract_route,
