@@ -57,6 +57,7 @@ class ProxySuite : public ::testing::Test {
 TEST_F(ProxySuite, GunicornSyncAndUwsgiVerifyAndMeasureBehindNginx) {
   json suite = ReadJsonFile(SourceDir() / "bench/suites/quick.json");
   suite["name"] = "proxy-e2e";
+  suite["frameworks"] = {"flask", "django"};
   suite["servers"] = json::array(
       {{{"name", "gunicorn-sync"}, {"proxy", "nginx"}}, {{"name", "uwsgi"}, {"proxy", "nginx"}}});
   suite["routes"] = {"json", "db"};
