@@ -262,8 +262,11 @@ def frameworks_of(fwbench):
 
 def render(doc):
     md = ["# Sampled (py-spy) against instrumented (callgrind) layer shares", "",
-          f"Command: `{doc['command']}`", "",
-          f"- written: {doc['generated_at']} (UTC); py-spy {doc['py_spy']}; "
+          f"Command: `{doc['command']}`" + (
+              " (the shares re-read from the stacks `bench/flamegraphs.sh` recorded into "
+              "var/flamegraphs/, 11 MB, not committed; the SVGs are that recording's)"
+              if doc["command"].startswith("RENDER_ONLY") else ""), "",
+          f"- written: {doc['generated_at']} (UTC); {doc['py_spy']}; "
           f"{doc['seconds']} s at {doc['rate']} Hz per graph, `fwbench serve --workers 1` under "
           f"`fwbench load -c {doc['connections']}` (closed), profile {PROFILE}, SQLite",
           f"- instrumented: `{doc['layers_file']}` (instructions of one request, in-process)",
