@@ -351,9 +351,7 @@ def main(argv=None):
                                            WSGI_ENTRY[framework])
                     instr, note = instrumented(layers_doc, framework, contract_route, path)
                 else:  # the graph, without layer shares: no boundaries are named for it
-                    counts = {"other": sum(int(line.rpartition(" ")[2])
-                                           for line in raw.read_text().splitlines()
-                                           if line.rpartition(" ")[2].isdigit())}
+                    counts = layer_samples(raw.read_text(), [], {})  # every sample "other"
                     instr, note = None, (f"no layer boundaries for {framework} (LAYER_RULES "
                                          "here, apps/common/fwbench_layers)")
                 rows, worst = compare(counts, instr)
