@@ -1,6 +1,7 @@
 """results/layers.md from results/layers.json (fwbench.layers/1): one table per route,
-framework x profile rows, one column per layer, instructions per request. Deterministic: the
-same JSON gives the same bytes.
+framework x profile rows, one column per layer, instructions per request, and under it the
+same in thread CPU ns per request when the file has them. Deterministic: the same JSON gives
+the same bytes.
     .venv/bin/python bench/layers/render.py results/layers.json results/layers.md"""
 
 import json
@@ -43,6 +44,20 @@ def render(doc):
         f"(target 3%), |gap| at most {100 * max(gaps):.2f}%.",
         "",
     ]
+    timed = [r for r in rows if r.get("total_ns") is not None]
+    if timed:
+        hooks_ns = sorted(abs(r["hook_overhead_ns"]) for r in timed)
+        within = sum(1 for h in hooks_ns if h <= 0.03)
+        out += [
+            f"Thread CPU time: {config['ns_unit']} (median of {config['ns_batches']} batches "
+            f"of about {config['ns_batch_s']} s per route and phase; "
+            "`bench/layers/README.md`, \"Thread CPU time\"). `hooks` is layers added up / "
+            "total - 1 in ns; the plain and marked phases run one after the other, so it also "
+            f"holds the host's drift. {len(timed)} rows timed: |hooks| at most "
+            f"{100 * hooks_ns[-1]:.1f}%, median {100 * hooks_ns[len(hooks_ns) // 2]:.1f}%; "
+            f"{within} of {len(timed)} within 3%.",
+            "",
+        ]
     header = "| framework | profile | total | " + " | ".join(names) + " | hooks | gap |"
     rule = "|---|---|" + "---:|" * (len(names) + 3)
     for route in routes:
@@ -59,6 +74,21 @@ def render(doc):
                 + f" | {100 * r['hook_overhead']:+.1f}% | {100 * r['attribution_gap']:+.2f}% |"
             )
         out.append("")
+        if any(r["route"] == route and r.get("total_ns") is not None for r in rows):
+            out += [f"Thread CPU ns per request, {route}:", "",
+                    header.replace("| gap |", "| clock reads |"), rule]
+            for r in rows:
+                if r["route"] != route or r.get("total_ns") is None:
+                    continue
+                cells = [fmt(r["layers"][n]["ns"]) for n in names]
+                reads = r["thread_cpu"]["clock_reads_per_request"]
+                out.append(
+                    f"| {r['framework']} | {r['profile']} | {fmt(r['total_ns'])} | "
+                    + " | ".join(cells)
+                    + f" | {100 * r['hook_overhead_ns']:+.1f}% | {reads:.0f} x "
+                    f"{r['thread_cpu']['clock_read_ns']:.0f} ns |"
+                )
+            out.append("")
     largest = [r for r in rows if r["route"] in ("json", "db", "fortunes")]
     if largest:
         out += ["## The two largest layers on /json, /db and /fortunes", "",

@@ -3,6 +3,7 @@
 // --layers, as callgrind instructions per request split into layers (fwbench.layers/1).
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -37,7 +38,7 @@ void PrintLayersTable(const nlohmann::json& doc) {
   std::printf("%-8s %-9s %-20s %12s", "fw", "profile", "route", "total Ir/req");
   for (const auto& name : doc["layer_names"])
     std::printf(" %10.10s", name.get<std::string>().c_str());
-  std::printf(" %8s\n", "hooks");
+  std::printf(" %8s %12s %8s\n", "hooks", "total ns/req", "hooks ns");
   for (const auto& row : doc["results"]) {
     std::printf("%-8s %-9s %-20s %12lld", row["framework"].get<std::string>().c_str(),
                 row["profile"].get<std::string>().c_str(), row["route"].get<std::string>().c_str(),
@@ -46,8 +47,14 @@ void PrintLayersTable(const nlohmann::json& doc) {
       std::printf(" %10lld",
                   row["layers"][name.get<std::string>()]["instructions"].get<long long>());
     }
-    std::printf(" %+7.1f%%%s\n", 100 * row["hook_overhead"].get<double>(),
-                row["ok"].get<bool>() ? "" : "  UNEXPECTED STATUS");
+    std::printf(" %+7.1f%%", 100 * row["hook_overhead"].get<double>());
+    if (row["total_ns"].is_null()) {
+      std::printf(" %12s %8s", "-", "-");
+    } else {
+      std::printf(" %12lld %+7.1f%%", row["total_ns"].get<long long>(),
+                  100 * row["hook_overhead_ns"].get<double>());
+    }
+    std::printf("%s\n", row["ok"].get<bool>() ? "" : "  UNEXPECTED STATUS");
   }
 }
 
@@ -78,12 +85,14 @@ std::vector<launch::AppEntry> ResolveFrameworks(const std::vector<std::string>& 
 }
 
 // --layers: callgrind instructions per layer; --layers-worker: the part under callgrind.
-void RunLayersMode(const embed::InprocOptions& inproc, std::vector<launch::AppEntry> frameworks,
-                   const std::string& frameworks_file, const std::vector<std::string>& profiles,
+// `options` comes with the thread-CPU settings (--no-ns, --ns-batches, --ns-batch-s,
+// --layers-unit) filled in.
+void RunLayersMode(embed::LayersOptions options, const embed::InprocOptions& inproc,
+                   std::vector<launch::AppEntry> frameworks, const std::string& frameworks_file,
+                   const std::vector<std::string>& profiles,
                    const std::vector<std::string>& python_path, int warmup,
                    const std::string& callgrind_dir, bool iterations_given, bool worker,
                    const std::string& json_file) {
-  embed::LayersOptions options;
   options.frameworks = std::move(frameworks);
   options.frameworks_file = frameworks_file;
   if (!profiles.empty()) options.profiles = profiles;
@@ -122,6 +131,8 @@ void AddInprocCommand(CLI::App& app) {
   auto python_path = std::make_shared<std::vector<std::string>>();
   auto warmup = std::make_shared<int>(100);
   auto callgrind_dir = std::make_shared<std::string>();
+  auto layers_options = std::make_shared<embed::LayersOptions>();
+  auto no_ns = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "inproc", "Time each contract route through each framework's WSGI callable, no network");
   cmd->add_option("--framework", *frameworks,
@@ -147,6 +158,20 @@ void AddInprocCommand(CLI::App& app) {
                 "(fwbench.layers/1; bench/layers/README.md)");
   cmd->add_flag("--layers-worker", *layers_worker, "The part of --layers that runs under callgrind")
       ->group("");
+  cmd->add_option("--layers-unit", layers_options->unit, "What a --layers-worker measures")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, embed::LayerUnit>{{"instructions", embed::LayerUnit::kInstructions},
+                                                  {"thread-cpu", embed::LayerUnit::kThreadCpu}},
+          CLI::ignore_case))
+      ->group("");
+  cmd->add_flag("--no-ns", *no_ns,
+                "--layers: instructions only, no thread-CPU pass (ns fields null)");
+  cmd->add_option("--ns-batches", layers_options->ns_batches,
+                  "--layers: thread-CPU batches per route and phase (default 9)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ns-batch-s", layers_options->ns_batch_s,
+                  "--layers: thread CPU seconds a batch aims at (default 0.2)")
+      ->check(CLI::Range(0.001, 60.0));
   cmd->add_option("--pythonpath", *python_path,
                   "--layers: folders on sys.path for a 'module:callable' --framework");
   cmd->add_option("--warmup", *warmup, "--layers: unmeasured calls per route before its batches")
@@ -157,13 +182,15 @@ void AddInprocCommand(CLI::App& app) {
                   "Write the fwbench.inproc/1 (--layers: fwbench.layers/1) document here")
       ->required();
   cmd->callback([options, json_file, frameworks, frameworks_file, profiles, no_baseline, layers,
-                 layers_worker, python_path, warmup, iterations, callgrind_dir] {
+                 layers_worker, python_path, warmup, iterations, callgrind_dir, layers_options,
+                 no_ns] {
     const bool layers_mode = *layers || *layers_worker;
     const std::vector<launch::AppEntry> entries =
         ResolveFrameworks(*frameworks, *frameworks_file, *python_path, layers_mode);
     if (layers_mode) {
-      RunLayersMode(*options, entries, *frameworks_file, *profiles, *python_path, *warmup,
-                    *callgrind_dir, iterations->count() > 0, *layers_worker, *json_file);
+      layers_options->thread_cpu = !*no_ns;
+      RunLayersMode(*layers_options, *options, entries, *frameworks_file, *profiles, *python_path,
+                    *warmup, *callgrind_dir, iterations->count() > 0, *layers_worker, *json_file);
       return;
     }
     options->frameworks = entries;

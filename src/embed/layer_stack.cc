@@ -1,5 +1,7 @@
 #include "embed/layer_stack.h"
 
+#include <time.h>
+
 #if __has_include(<valgrind/callgrind.h>)
 #include <valgrind/callgrind.h>
 #define FWBENCH_HAVE_CALLGRIND 1
@@ -22,6 +24,12 @@ int LayerIndex(std::string_view name) {
     if (names[i] == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+int64_t ThreadCpuNs() {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
 bool CallgrindClientRequestsBuilt() { return FWBENCH_HAVE_CALLGRIND != 0; }
@@ -54,16 +62,19 @@ void LayerStack::Arm(int target) {
   stack_.push_back(static_cast<int>(Layer::kServer));
   target_ = target;
   armed_ = true;
+  if (timing_) last_read_ns_ = ThreadCpuNs();
   Update();
 }
 
 void LayerStack::Disarm() {
+  Charge();
   armed_ = false;
   stack_.clear();
   Update();
 }
 
 void LayerStack::Enter(int layer) {
+  Charge();
   stack_.push_back(layer);
   Update();
 }
@@ -71,6 +82,7 @@ void LayerStack::Enter(int layer) {
 void LayerStack::Leave(int layer) {
   for (size_t i = stack_.size(); i > 1; --i) {  // never pops the batch's [server] bottom
     if (stack_[i - 1] == layer) {
+      Charge();
       stack_.resize(i - 1);
       Update();
       return;
@@ -81,8 +93,22 @@ void LayerStack::Leave(int layer) {
 
 void LayerStack::Truncate(int depth) {
   if (depth < 0) depth = 0;
-  if (static_cast<int>(stack_.size()) > depth) stack_.resize(static_cast<size_t>(depth));
+  if (static_cast<int>(stack_.size()) > depth) {
+    Charge();
+    stack_.resize(static_cast<size_t>(depth));
+  }
   Update();
+}
+
+void LayerStack::Charge() {
+  if (!timing_ || !armed_ || stack_.empty()) return;
+  const int64_t now = ThreadCpuNs();
+  const auto top = static_cast<size_t>(stack_.back());
+  if (top < static_cast<size_t>(kLayerCount)) {
+    times_.ns[top] += now - last_read_ns_;
+    ++times_.reads[top];
+  }
+  last_read_ns_ = now;
 }
 
 void LayerStack::Update() {

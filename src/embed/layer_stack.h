@@ -4,6 +4,8 @@
 // stack, and callgrind collects instructions only while the batch's target layer is on top.
 // Running the same batch once per target layer splits a request's instructions into layers
 // whose sum is, by construction, every instruction of the batch.
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,15 @@ int LayerIndex(std::string_view name);
 bool CallgrindClientRequestsBuilt();
 // True when running under valgrind.
 bool RunningUnderValgrind();
+// This thread's CPU time (CLOCK_THREAD_CPUTIME_ID), in ns.
+int64_t ThreadCpuNs();
+
+// Thread CPU time charged to each layer by a timing LayerStack (the ns unit).
+struct LayerTimes {
+  std::array<int64_t, kLayerCount> ns{};     // CPU time while the layer was on top
+  std::array<int64_t, kLayerCount> reads{};  // clock reads charged to the layer (intervals)
+};
+
 // Callgrind client requests; no-ops outside valgrind.
 void CallgrindStartInstrumentation();
 void CallgrindDumpStats(const std::string& label);
@@ -48,6 +59,13 @@ class LayerStack {
   void Arm(int target);
   // Ends a batch: collection off, stack emptied.
   void Disarm();
+  // Timing on: while armed, every stack change first reads the thread CPU clock and charges
+  // the time since the previous read to the layer on top (one read counted against it), so
+  // each charged interval holds one clock read's own cost. times() adds up over batches
+  // until ResetTimes(). Off by default (the callgrind batches).
+  void SetTiming(bool on) { timing_ = on; }
+  const LayerTimes& times() const { return times_; }
+  void ResetTimes() { times_ = LayerTimes{}; }
 
   void Enter(int layer);
   // Pops `layer` and whatever is above it; counts an unbalanced leave when it is not on the
@@ -63,12 +81,16 @@ class LayerStack {
 
  private:
   void Update();
+  void Charge();
 
   std::vector<int> stack_;
   int target_ = kAllLayers;
   bool armed_ = false;
   bool collecting_ = false;
   int unbalanced_ = 0;
+  bool timing_ = false;
+  int64_t last_read_ns_ = 0;
+  LayerTimes times_;
 };
 
 // Enters `layer` on `stack` (when not null) for its lifetime.

@@ -11,6 +11,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "common/quantile.h"
 #include "common/run_process.h"
 #include "embed/callgrind_dumps.h"
 #include "embed/contract_cases.h"
@@ -22,6 +23,10 @@ namespace fwbench::embed {
 namespace {
 
 constexpr const char* kWhere = "fwbench inproc --layers";
+constexpr const char* kNsUnit =
+    "thread CPU ns (CLOCK_THREAD_CPUTIME_ID) per request, not under callgrind: the median of "
+    "ns_batches batches; per layer with the measured cost of the clock reads that split it "
+    "subtracted";
 
 // The first executable `name` on $PATH, or "" when there is none.
 std::string FindOnPath(const std::string& name) {
@@ -95,9 +100,15 @@ std::vector<std::string> FixedEnvironment(const fs::path& dir, unsigned long has
           "PYTHONHASHSEED=" + std::to_string(hash_seed)};
 }
 
-std::vector<std::string> WorkerArgs(const LayersOptions& options, const fs::path& json) {
+std::vector<std::string> WorkerArgs(const LayersOptions& options, LayerUnit unit,
+                                    const fs::path& json) {
   std::vector<std::string> args = {fs::read_symlink("/proc/self/exe").string(), "inproc",
                                    "--layers-worker"};
+  if (unit == LayerUnit::kThreadCpu) {
+    args.insert(args.end(),
+                {"--layers-unit", "thread-cpu", "--ns-batches", std::to_string(options.ns_batches),
+                 "--ns-batch-s", std::to_string(options.ns_batch_s)});
+  }
   if (!options.frameworks_file.empty()) {
     args.insert(args.end(), {"--frameworks", fs::absolute(options.frameworks_file).string()});
   }
@@ -146,11 +157,56 @@ int64_t PerRequest(uint64_t instructions, int calls) {
   return std::llround(static_cast<double>(instructions) / calls);
 }
 
+double MedianOf(const nlohmann::json& samples) {
+  return Median(samples.get<std::vector<double>>());
+}
+
+// The ns fields of `row` from the thread-CPU worker's row for the same case (layers_timing.h):
+// medians over its batches, rounded to whole ns.
+void AddThreadCpu(const nlohmann::json& timed, nlohmann::json& row) {
+  const nlohmann::json& in = timed.at("thread_cpu");
+  const double total = MedianOf(in.at("plain")), sum = MedianOf(in.at("layer_sum"));
+  for (auto& [name, layer] : row["layers"].items()) {
+    layer["ns"] = std::llround(MedianOf(in.at("layers").at(name)));
+  }
+  row["total_ns"] = std::llround(total);
+  row["instrumented_ns"] = std::llround(MedianOf(in.at("instrumented")));
+  row["layer_sum_ns"] = std::llround(sum);
+  row["hook_overhead_ns"] = total > 0 ? sum / total - 1 : 0.0;
+  row["thread_cpu"] = {{"calls_per_batch", in.at("calls_per_batch")},
+                       {"batches", in.at("plain").size()},
+                       {"clock_read_ns", std::round(in.at("clock_read_ns").get<double>())},
+                       {"clock_reads_per_request", in.at("clock_reads_per_request")}};
+}
+
+// The thread-CPU worker's row for (framework, profile, route), or nullptr.
+const nlohmann::json* FindTimedRow(const nlohmann::json* timing, const nlohmann::json& row) {
+  if (!timing) return nullptr;
+  for (const auto& timed : timing->at("results")) {
+    if (timed.at("framework") == row.at("framework") && timed.at("profile") == row.at("profile") &&
+        timed.at("route") == row.at("route") && timed.contains("thread_cpu")) {
+      return &timed;
+    }
+  }
+  return nullptr;
+}
+
+// Runs a worker; throws with its stderr tail when it fails or writes no `json`.
+void RunWorker(const std::vector<std::string>& argv, const fs::path& json, const char* what) {
+  ProcessResult run = RunProcess(argv);
+  if (run.exit_code != 0 || !fs::exists(json)) {
+    throw Error(std::string("the layers worker ") + what + " failed (exit " +
+                    std::to_string(run.exit_code) + "):\n" + Tail(run.err, 30),
+                kWhere, "fix the error above; the worker runs `fwbench inproc --layers-worker`");
+  }
+}
+
 }  // namespace
 
 nlohmann::json BuildLayersDocument(const LayersOptions& options, const nlohmann::json& worker,
                                    const std::map<std::string, uint64_t>& dumps,
-                                   const std::string& valgrind_version) {
+                                   const std::string& valgrind_version,
+                                   const nlohmann::json* timing) {
   nlohmann::json doc = {
       {"schema", "fwbench.layers/1"},
       {"tool", {{"name", "fwbench"}, {"version", Version()}, {"commit", GitCommit()}}},
@@ -161,7 +217,10 @@ nlohmann::json BuildLayersDocument(const LayersOptions& options, const nlohmann:
         {"python_hash_seed", options.hash_seed},
         {"random_seed", options.random_seed},
         {"unit", "callgrind Ir (instructions executed) per request"},
-        {"valgrind", valgrind_version}}},
+        {"valgrind", valgrind_version},
+        {"ns_unit", timing ? nlohmann::json(kNsUnit) : nlohmann::json(nullptr)},
+        {"ns_batches", options.ns_batches},
+        {"ns_batch_s", options.ns_batch_s}}},
       {"python", worker.value("python", "")},
       {"versions", worker.value("versions", nlohmann::json::object())},
       {"layer_names", LayerNames()},
@@ -192,6 +251,7 @@ nlohmann::json BuildLayersDocument(const LayersOptions& options, const nlohmann:
     row["hook_overhead"] = plain ? static_cast<double>(sum) / plain - 1 : 0.0;
     row["attribution_gap"] = all ? static_cast<double>(sum) / all - 1 : 0.0;
     row["layers"] = layers;
+    if (const nlohmann::json* timed = FindTimedRow(timing, row)) AddThreadCpu(*timed, row);
     doc["results"].push_back(row);
   }
   return doc;
@@ -211,23 +271,33 @@ nlohmann::json RunLayers(const LayersOptions& options) {
   argv.insert(argv.end(),
               {valgrind, "--tool=callgrind", "--instr-atstart=no", "--collect-atstart=no",
                "--dump-line=no", "--callgrind-out-file=callgrind.out.%p"});
-  for (auto& arg : WorkerArgs(options, worker_json)) argv.push_back(std::move(arg));
+  for (auto& arg : WorkerArgs(options, LayerUnit::kInstructions, worker_json)) {
+    argv.push_back(std::move(arg));
+  }
   std::fprintf(stderr,
                "layers: %zu framework(s) x %zu profile(s) x %zu route(s) under callgrind, "
                "%d batches of %d calls per route (this takes minutes)\n",
                options.frameworks.size(), options.profiles.size(), routes, kLayerCount + 2,
                options.iterations);
-  ProcessResult run = RunProcess(argv);
-  if (run.exit_code != 0 || !fs::exists(work.path() / worker_json)) {
-    throw Error("the layers worker under callgrind failed (exit " + std::to_string(run.exit_code) +
-                    "):\n" + Tail(run.err, 30),
-                kWhere, "fix the error above; the worker runs `fwbench inproc --layers-worker`");
-  }
+  RunWorker(argv, work.path() / worker_json, "under callgrind");
   if (!options.callgrind_dir.empty()) KeepDumps(work.path(), options.callgrind_dir);
   std::string version = RunProcess({valgrind, "--version"}).out;
   while (!version.empty() && version.back() == '\n') version.pop_back();
+  nlohmann::json timing;
+  if (options.thread_cpu) {
+    const fs::path timing_json = "timing.json";
+    std::vector<std::string> native = FixedEnvironment(work.path(), options.hash_seed);
+    for (auto& arg : WorkerArgs(options, LayerUnit::kThreadCpu, timing_json)) {
+      native.push_back(std::move(arg));
+    }
+    std::fprintf(stderr, "layers: thread CPU time, %d batches per route and phase\n",
+                 options.ns_batches);
+    RunWorker(native, work.path() / timing_json, "timing thread CPU");
+    timing = ReadJsonFile(work.path() / timing_json);
+  }
   return BuildLayersDocument(options, ReadJsonFile(work.path() / worker_json),
-                             ReadCallgrindDumps(work.path(), kLayerDumpPrefix), version);
+                             ReadCallgrindDumps(work.path(), kLayerDumpPrefix), version,
+                             options.thread_cpu ? &timing : nullptr);
 }
 
 bool AllLayerRowsOk(const nlohmann::json& doc) {

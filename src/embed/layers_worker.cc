@@ -1,13 +1,17 @@
 #include "embed/layers_worker.h"
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 
 #include "common/error.h"
 #include "common/paths.h"
 #include "embed/app_loader.h"
 #include "embed/contract_cases.h"
+#include "embed/layer_batches.h"
 #include "embed/layer_module.h"
 #include "embed/layer_stack.h"
+#include "embed/layers_timing.h"
 #include "embed/python_error.h"
 #include "embed/python_host.h"
 #include "embed/run_in_child.h"
@@ -17,51 +21,6 @@ namespace py = pybind11;
 
 namespace fwbench::embed {
 namespace {
-
-// Runs batches of one request and dumps each batch's instructions under its label.
-class BatchRunner {
- public:
-  BatchRunner(LayerStack& stack, const LayersOptions& options)
-      : stack_(stack),
-        options_(options),
-        seed_(py::module_::import("random").attr("seed")),
-        collect_(py::module_::import("gc").attr("collect")) {}
-
-  // `calls` unmeasured calls (collection off, markers live).
-  void WarmUp(WsgiBridge& bridge, const WsgiRequest& request, int calls) {
-    Prepare();
-    stack_.Arm(LayerStack::kNoLayer);
-    for (int i = 0; i < calls; ++i) CallOnce(bridge, request);
-    stack_.Disarm();
-  }
-
-  // options.iterations calls collecting `target`, then one dump named `label`.
-  void Batch(WsgiBridge& bridge, const WsgiRequest& request, int target, const std::string& label) {
-    Prepare();
-    stack_.Arm(target);
-    for (int i = 0; i < options_.iterations; ++i) CallOnce(bridge, request);
-    stack_.Disarm();
-    CallgrindDumpStats(label);
-  }
-
- private:
-  void Prepare() {
-    seed_(options_.random_seed);
-    collect_();
-  }
-
-  void CallOnce(WsgiBridge& bridge, const WsgiRequest& request) {
-    bridge.Call(request);
-    if (stack_.Depth() != 1) {  // a marker left a layer open: count it, start clean
-      stack_.CountUnbalanced();
-      stack_.Truncate(1);
-    }
-  }
-
-  LayerStack& stack_;
-  const LayersOptions& options_;
-  py::object seed_, collect_;
-};
 
 // fwbench_layers.install(app, framework): the app with the layer markers installed.
 py::object InstallMarkers(const py::object& app, const launch::AppEntry& entry) {
@@ -78,6 +37,38 @@ py::object InstallMarkers(const py::object& app, const launch::AppEntry& entry) 
   }
 }
 
+// The callgrind batches of every case (rows[i] is cases[i]'s row).
+// `install` puts the markers in and returns the marked bridge.
+void CountInstructions(LayerBatches& batches, LayerStack& stack, WsgiBridge& plain,
+                       const std::function<WsgiBridge&()>& install, const std::string& framework,
+                       const std::string& profile, const std::vector<RouteCase>& cases,
+                       const LayersOptions& options, std::string& first_error,
+                       nlohmann::json& rows) {
+  const int calls = options.iterations;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const RouteCase& item = cases[i];
+    batches.WarmUp(plain, item.request, options.warmup);
+    batches.Dump(plain, item.request, calls, LayerStack::kAllLayers,
+                 LayerDumpLabel(framework, profile, item.route, "plain"));
+  }
+  WsgiBridge& layered = install();
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const RouteCase& item = cases[i];
+    first_error.clear();
+    int unbalanced_before = stack.unbalanced();
+    batches.WarmUp(layered, item.request, options.warmup);
+    for (int layer = 0; layer < kLayerCount; ++layer) {
+      batches.Dump(layered, item.request, calls, layer,
+                   LayerDumpLabel(framework, profile, item.route, LayerNames()[layer]));
+    }
+    batches.Dump(layered, item.request, calls, LayerStack::kAllLayers,
+                 LayerDumpLabel(framework, profile, item.route, "all"));
+    nlohmann::json& row = rows[i];
+    row["unbalanced"] = stack.unbalanced() - unbalanced_before;
+    if (!first_error.empty() && !row.contains("first_error")) row["first_error"] = first_error;
+  }
+}
+
 nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string& profile,
                                 const std::vector<RouteCase>& cases, const LayersOptions& options) {
   const std::string framework = AppLabel(entry);
@@ -91,48 +82,42 @@ nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string
   ServerIdentity identity{"127.0.0.1", 80, false, "fwbench-inproc"};
   LayerStack stack;
   RegisterLayerModule(stack);
-  BatchRunner runner(stack, options);
+  LayerBatches batches(stack, options.random_seed);
   WsgiBridge plain(app, identity, sink);
-  CallgrindStartInstrumentation();
+  CallgrindStartInstrumentation();  // a no-op outside valgrind
   nlohmann::json out = {{"python", host.PythonVersion()}, {"results", nlohmann::json::array()}};
   out["versions"][framework] = PackageVersion(entry.version_module);
-  // Every route once around before anything is counted, so both phases see the same app
+  // Every route once around before anything is measured, so both phases see the same app
   // state (e.g. Django checks its DB connection on every request once one is open).
-  for (const RouteCase& item : cases) runner.WarmUp(plain, item.request, options.warmup);
+  for (const RouteCase& item : cases) batches.WarmUp(plain, item.request, options.warmup);
+  nlohmann::json& rows = out["results"];
   for (const RouteCase& item : cases) {
     first_error.clear();
     int status = plain.Call(item.request).status;
-    runner.WarmUp(plain, item.request, options.warmup);
-    runner.Batch(plain, item.request, LayerStack::kAllLayers,
-                 LayerDumpLabel(framework, profile, item.route, "plain"));
-    out["results"].push_back({{"framework", framework},
-                              {"profile", profile},
-                              {"route", item.route},
-                              {"case", item.case_name},
-                              {"method", item.request.method},
-                              {"path", item.request.target},
-                              {"status", status},
-                              {"expected_status", item.expected_status},
-                              {"ok", status == item.expected_status}});
-    if (!first_error.empty()) out["results"].back()["first_error"] = first_error;
+    rows.push_back({{"framework", framework},
+                    {"profile", profile},
+                    {"route", item.route},
+                    {"case", item.case_name},
+                    {"method", item.request.method},
+                    {"path", item.request.target},
+                    {"status", status},
+                    {"expected_status", item.expected_status},
+                    {"ok", status == item.expected_status}});
+    if (!first_error.empty()) rows.back()["first_error"] = first_error;
   }
-  py::object marked = InstallMarkers(app, entry);
-  WsgiBridge layered(marked, identity, sink);
-  layered.SetLayerStack(&stack);
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const RouteCase& item = cases[i];
-    first_error.clear();
-    int unbalanced_before = stack.unbalanced();
-    runner.WarmUp(layered, item.request, options.warmup);
-    for (int layer = 0; layer < kLayerCount; ++layer) {
-      runner.Batch(layered, item.request, layer,
-                   LayerDumpLabel(framework, profile, item.route, LayerNames()[layer]));
-    }
-    runner.Batch(layered, item.request, LayerStack::kAllLayers,
-                 LayerDumpLabel(framework, profile, item.route, "all"));
-    nlohmann::json& row = out["results"][i];
-    row["unbalanced"] = stack.unbalanced() - unbalanced_before;
-    if (!first_error.empty() && !row.contains("first_error")) row["first_error"] = first_error;
+  // The markers patch the framework in this process, so every plain batch runs before them.
+  std::optional<WsgiBridge> layered;
+  auto install = [&]() -> WsgiBridge& {
+    layered.emplace(InstallMarkers(app, entry), identity, sink);
+    layered->SetLayerStack(&stack);
+    return *layered;
+  };
+  if (options.unit == LayerUnit::kThreadCpu) {
+    TimePlain(batches, plain, cases, options, rows);
+    TimeMarked(batches, stack, install(), cases, options, rows);
+  } else {
+    CountInstructions(batches, stack, plain, install, framework, profile, cases, options,
+                      first_error, rows);
   }
   return out;
 }

@@ -1,12 +1,14 @@
 #pragma once
-// The part of `fwbench inproc --layers` that runs under callgrind: for each framework x profile
-// (a forked child each), every contract route's representative request in batches, one
-// callgrind dump per batch (bench/layers/README.md):
+// The worker of `fwbench inproc --layers`: for each framework x profile (a forked child each),
+// every contract route's representative request in batches (bench/layers/README.md).
+// Instructions (run under callgrind), one callgrind dump per batch:
 //   plain       the app as the suite runs it (no markers): the uninstrumented total;
 //   all         the app with apps/common/fwbench_layers installed, every layer collected;
 //   <layer>     the same, collecting only while that layer is on top of the stack.
-// Every batch replays the same `iterations` calls after random.seed(seed) and gc.collect().
-// Before the first batch every route is called `warmup` times, and again before its batches.
+// Thread CPU time (run natively, layers_timing.h): `ns_batches` plain batches per route, then
+// as many with the markers installed and every stack change timed.
+// Every batch replays the same calls after random.seed(seed) and gc.collect(). Before the
+// first batch every route is called `warmup` times, and again before its batches.
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,6 +17,8 @@
 #include "launch/app_catalog.h"
 
 namespace fwbench::embed {
+
+enum class LayerUnit { kInstructions, kThreadCpu };
 
 struct LayersOptions {
   // Resolved by the caller (launch/app_catalog.h): catalogue entries or raw "module:callable"
@@ -30,6 +34,10 @@ struct LayersOptions {
   unsigned long hash_seed = 0;                     // PYTHONHASHSEED of the embedded Python
   unsigned long random_seed = 1;                   // random.seed() before every batch
   std::string callgrind_dir;  // copy the dumps here (for callgrind_annotate); empty: do not
+  LayerUnit unit = LayerUnit::kInstructions;  // what a worker measures
+  bool thread_cpu = true;                     // RunLayers: also the thread-CPU pass (the ns fields)
+  int ns_batches = 9;       // thread-CPU batches per route and phase (plain, marked)
+  double ns_batch_s = 0.2;  // thread CPU time a batch aims at (its calls are fixed per route)
 };
 
 // The name a framework goes by in rows, labels and --framework: the catalogue key, or the
@@ -41,9 +49,10 @@ std::string LayerDumpLabel(const std::string& framework, const std::string& prof
                            const std::string& route, const std::string& what);
 inline constexpr const char* kLayerDumpPrefix = "fwbench-layers|";
 
-// Runs the batches (meant for valgrind --tool=callgrind --instr-atstart=no
-// --collect-atstart=no) and returns {"python", "versions", "results": [{framework, profile,
-// route, case, method, path, status, expected_status, ok, unbalanced, first_error?}]}.
+// Runs the batches of options.unit (instructions: meant for valgrind --tool=callgrind
+// --instr-atstart=no --collect-atstart=no) and returns {"python", "versions", "results":
+// [{framework, profile, route, case, method, path, status, expected_status, ok, unbalanced,
+// first_error?, thread_cpu? (layers_timing.h)}]}.
 // Throws fwbench::Error when a child fails (an unknown framework for the layer markers, an app
 // that does not import).
 nlohmann::json RunLayersWorker(const LayersOptions& options);

@@ -292,7 +292,9 @@ std::string LayersSection(const PageInput& p) {
     std::string header = "<tr><th>framework</th><th>profile</th><th class=\"num\">total</th>";
     for (const auto& name : doc->layer_names)
       header += "<th class=\"num\">" + HtmlEscape(name) + "</th>";
-    header += "<th class=\"num\">hooks</th></tr>\n";
+    const bool timed = doc->HasThreadCpu();
+    header += "<th class=\"num\">hooks</th>";
+    header += timed ? "<th class=\"num\">thread CPU µs</th></tr>\n" : "</tr>\n";
     for (const auto& route : doc->Routes()) {
       h += "<h3>" + HtmlEscape(LayersRouteTitle(*doc, route)) +
            "</h3>\n<div class=\"scroll\"><table>" + header;
@@ -302,7 +304,8 @@ std::string LayersSection(const PageInput& p) {
              HtmlEscape(r.profile) + "</td><td class=\"num\">" + Grouped(r.total_instructions) +
              "</td>";
         for (double n : r.instructions) h += "<td class=\"num\">" + Grouped(n) + "</td>";
-        h += "<td class=\"num\">" + HooksText(r) + "</td></tr>\n";
+        h += "<td class=\"num\">" + HooksText(r) + "</td>";
+        h += timed ? "<td class=\"num\">" + ThreadCpuText(r) + "</td></tr>\n" : "</tr>\n";
       }
       h += "</table></div>\n";
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "common/atomic_file.h"
@@ -57,6 +58,10 @@ LayerRow ReadRow(const JsonFields& f, const Json& row, const std::string& p,
   if (row.contains("ok") && !row["ok"].is_null()) r.ok = f.Bool(row, p, "ok");
   r.status = f.OptionalNumber(row, p, "status");
   r.unbalanced = f.OptionalNumber(row, p, "unbalanced").value_or(0);
+  r.total_ns = f.OptionalNumber(row, p, "total_ns");
+  if (r.total_ns && !(*r.total_ns > 0))
+    f.Fail(FieldPath(p, "total_ns"), "is " + Sig(*r.total_ns) + "; expected ns above 0 or null",
+           kFix);
   const std::string lp = FieldPath(p, "layers");
   const Json& layers = f.Object(row, p, "layers");
   for (auto it = layers.begin(); it != layers.end(); ++it) {
@@ -136,6 +141,17 @@ LayersDoc LoadLayers(const std::filesystem::path& path) {
   return out;
 }
 
+std::string ThreadCpuText(const LayerRow& row) {
+  if (!row.total_ns) return "n/a";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", *row.total_ns / 1000.0);
+  return text;
+}
+
+bool LayersDoc::HasThreadCpu() const {
+  return std::any_of(rows.begin(), rows.end(), [](const LayerRow& r) { return r.total_ns; });
+}
+
 std::string LayersNote(const LayersDoc& doc) {
   return "Instructions per request, split into layers, from " + doc.file + " (fwbench.layers/1" +
          (doc.command.empty() ? std::string() : "; command: `" + doc.command + "`") +
@@ -144,8 +160,12 @@ std::string LayersNote(const LayersDoc& doc) {
          (doc.unit.empty() ? std::string("callgrind Ir per request") : doc.unit) +
          ". `total` is the app as the suite runs it, without markers; the layers come from the "
          "same app with the layer markers installed, one callgrind batch per layer. `hooks` is "
-         "the layers added up / total - 1: what the markers cost. Method and each framework's "
-         "boundaries: bench/layers/README.md.";
+         "the layers added up / total - 1: what the markers cost." +
+         (doc.HasThreadCpu()
+              ? std::string(" `thread CPU µs` is the same request's thread CPU time without "
+                            "markers, natively (median of batches; the file has it per layer too).")
+              : std::string()) +
+         " Method and each framework's boundaries: bench/layers/README.md.";
 }
 
 std::string LayersRouteTitle(const LayersDoc& doc, const std::string& route) {
@@ -167,8 +187,9 @@ std::string RenderLayersMarkdown(const LayersDoc* doc, const FlameGraphs* flameg
       header += " " + MdCell(name) + " |";
       rule += "---:|";
     }
-    header += " hooks |\n";
-    rule += "---:|\n";
+    const bool timed = doc->HasThreadCpu();
+    header += timed ? " hooks | thread CPU µs |\n" : " hooks |\n";
+    rule += timed ? "---:|---:|\n" : "---:|\n";
     for (const auto& route : doc->Routes()) {
       md += "### " + LayersRouteTitle(*doc, route) + "\n\n" + header + rule;
       for (const LayerRow& r : doc->rows) {
@@ -176,7 +197,8 @@ std::string RenderLayersMarkdown(const LayersDoc* doc, const FlameGraphs* flameg
         md += "| " + MdCell(r.framework + r.Flag()) + " | " + MdCell(r.profile) + " | " +
               Grouped(r.total_instructions) + " |";
         for (double n : r.instructions) md += " " + Grouped(n) + " |";
-        md += " " + HooksText(r) + " |\n";
+        md += " " + HooksText(r) + " |";
+        md += timed ? " " + ThreadCpuText(r) + " |\n" : "\n";
       }
       md += "\n";
     }
@@ -240,6 +262,7 @@ Json ToJson(const LayersDoc& doc) {
          {"ok", r.ok && r.unbalanced == 0},
          {"total_instructions", r.total_instructions},
          {"hook_overhead", std::isfinite(r.HookOverhead()) ? Json(r.HookOverhead()) : Json()},
+         {"total_ns", r.total_ns ? Json(*r.total_ns) : Json()},
          {"layers", layers}});
   }
   return {{"file", doc.file},

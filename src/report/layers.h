@@ -2,8 +2,9 @@
 // fwbench.layers/1 documents (results/SCHEMA.md; `fwbench inproc --layers`): a request's
 // instructions per layer, per framework, profile and route. The report shows them as
 // "Where a request's instructions go": per route a table (framework, profile, total, one
-// column per layer, hooks) and the stacked-bar chart layers.svg. Columns and segments come
-// from the document's layer_names, in its order; rows and routes keep the document's order.
+// column per layer, hooks, and the thread CPU µs per request when the file has them) and the
+// stacked-bar chart layers.svg. Columns and segments come from the document's layer_names, in its
+// order; rows and routes keep the document's order.
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -27,6 +28,7 @@ struct LayerRow {
   bool ok = true;                    // answered with its expected status
   std::optional<double> status;      // the status it answered with
   double unbalanced = 0;             // markers left open (0 unless the markers are wrong)
+  std::optional<double> total_ns;    // thread CPU per request, no markers (null: not timed)
 
   double LayerSum() const;
   // Layers added up / total - 1: what the markers cost (n/a for a total of 0).
@@ -37,6 +39,8 @@ struct LayerRow {
 
 // The hooks column: HookOverhead as "+0.8%" (one decimal, signed), "n/a" without a total.
 std::string HooksText(const LayerRow& row);
+// The thread-CPU column: total_ns in µs with one decimal ("152.3"), "n/a" when not timed.
+std::string ThreadCpuText(const LayerRow& row);
 
 struct LayersDoc {
   std::string file;     // the document's file name (provenance)
@@ -46,6 +50,7 @@ struct LayersDoc {
   std::vector<LayerRow> rows;  // the document's order
 
   std::vector<std::string> Routes() const;  // in order of first appearance
+  bool HasThreadCpu() const;                // some row has total_ns
 };
 
 // Reads and checks a fwbench.layers/1 document. Throws fwbench::Error naming the file and

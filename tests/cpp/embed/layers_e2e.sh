@@ -33,7 +33,8 @@ expect_error no_valgrind "callgrind is missing" "Debian package valgrind" -- \
 command -v valgrind >/dev/null || fail "valgrind is not installed (scripts/setup installs it)"
 "$FWBENCH" inproc --layers --framework layers_fixture:app \
   --pythonpath "$ROOT/tests/python/fixtures" --profile minimal --route plaintext \
-  --iterations 4 --warmup 3 --json "$WORK/layers.json" >"$WORK/run.out" 2>&1 \
+  --iterations 4 --warmup 3 --ns-batches 5 --ns-batch-s 0.05 --json "$WORK/layers.json" \
+  >"$WORK/run.out" 2>&1 \
   || { cat "$WORK/run.out" >&2; fail "fixture run"; }
 "$ROOT/.venv/bin/python" - "$WORK/layers.json" "$ROOT/tests/python/fixtures" <<'PY'
 import json, statistics, sys
@@ -59,4 +60,26 @@ assert typical > 5 * UNIT, per_unit
 # server and adapter (bridge and app glue) are small next to one unit.
 assert layers["server"] + layers["adapter"] < 2 * typical, layers
 print("ok: fixture split", {k: round(v) for k, v in per_unit.items()})
+# The thread-CPU pass: every layer timed, five batches, and the clock reads that split the
+# layers measured and subtracted. An ordering, not a time: the layer doing five units of work
+# costs more than twice the one doing one unit.
+ns = {name: v["ns"] for name, v in row["layers"].items()}
+assert all(isinstance(v, int) for v in ns.values()), ns
+assert row["total_ns"] > 0 and row["layer_sum_ns"] > 0, row
+assert row["thread_cpu"]["batches"] == 5, row["thread_cpu"]
+assert row["thread_cpu"]["clock_read_ns"] > 0, row["thread_cpu"]
+assert row["thread_cpu"]["clock_reads_per_request"] >= 2 * len(WORK), row["thread_cpu"]
+assert ns["template"] > 2 * ns["routing"] > 0, ns
+print("ok: fixture thread CPU", ns, "total", row["total_ns"])
+PY
+# --no-ns: instructions only, the ns fields null.
+"$FWBENCH" inproc --layers --no-ns --framework layers_fixture:app \
+  --pythonpath "$ROOT/tests/python/fixtures" --profile minimal --route plaintext \
+  --iterations 2 --warmup 1 --json "$WORK/no-ns.json" >"$WORK/no-ns.out" 2>&1 \
+  || { cat "$WORK/no-ns.out" >&2; fail "--no-ns run"; }
+"$ROOT/.venv/bin/python" - "$WORK/no-ns.json" <<'PY'
+import json, sys
+(row,) = json.load(open(sys.argv[1]))["results"]
+assert row["total_ns"] is None and row["layers"]["view"]["ns"] is None, row
+print("ok: --no-ns")
 PY

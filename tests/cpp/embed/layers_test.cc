@@ -8,6 +8,7 @@
 #include "embed/layer_module.h"
 #include "embed/layer_stack.h"
 #include "embed/layers_callgrind.h"
+#include "embed/layers_timing.h"
 
 namespace py = pybind11;
 
@@ -166,12 +167,14 @@ TEST(CallgrindDumpsTest, ReadsTheLabelAndTotals) {
 TEST(LayersDocumentTest, PerRequestLayersAndTheirSum) {
   LayersOptions options;
   options.iterations = 10;
-  nlohmann::json worker = {
-      {"python", "3.11.7"},
-      {"versions", {{"flask", "3.1.3"}}},
-      {"results",
-       {{{"framework", "flask"}, {"profile", "minimal"}, {"route", "json"}, {"ok", true},
-         {"unbalanced", 0}}}}};
+  nlohmann::json worker = {{"python", "3.11.7"},
+                           {"versions", {{"flask", "3.1.3"}}},
+                           {"results",
+                            {{{"framework", "flask"},
+                              {"profile", "minimal"},
+                              {"route", "json"},
+                              {"ok", true},
+                              {"unbalanced", 0}}}}};
   std::map<std::string, uint64_t> dumps;
   dumps[LayerDumpLabel("flask", "minimal", "json", "plain")] = 9800;
   dumps[LayerDumpLabel("flask", "minimal", "json", "all")] = 10000;
@@ -193,6 +196,91 @@ TEST(LayersDocumentTest, PerRequestLayersAndTheirSum) {
   EXPECT_TRUE(AllLayerRowsOk(doc));
   dumps.erase(LayerDumpLabel("flask", "minimal", "json", "orm"));
   EXPECT_THROW(BuildLayersDocument(options, worker, dumps, ""), Error);
+}
+
+TEST(LayersDocumentTest, ThreadCpuFieldsAreTheMediansOfTheBatches) {
+  LayersOptions options;
+  options.iterations = 10;
+  nlohmann::json row_in = {{"framework", "flask"},
+                           {"profile", "minimal"},
+                           {"route", "json"},
+                           {"ok", true},
+                           {"unbalanced", 0}};
+  nlohmann::json worker = {{"python", "3.11.7"}, {"results", {row_in}}};
+  std::map<std::string, uint64_t> dumps;
+  for (const char* what : {"plain", "all"})
+    dumps[LayerDumpLabel("flask", "minimal", "json", what)] = 100;
+  for (const auto& name : LayerNames())
+    dumps[LayerDumpLabel("flask", "minimal", "json", name)] = 10;
+  nlohmann::json layers = nlohmann::json::object();
+  for (const auto& name : LayerNames()) layers[name] = {1.0, 3.0, 2.0};
+  layers["view"] = {50.0, 10.0, 30.0};
+  nlohmann::json timed = row_in;
+  timed["thread_cpu"] = {{"calls_per_batch", 500},
+                         {"plain", {100.0, 120.0, 90.0}},
+                         {"instrumented", {140.0, 150.0, 130.0}},
+                         {"layer_sum", {99.0, 110.0, 104.0}},
+                         {"layers", layers},
+                         {"clock_read_ns", 351.4},
+                         {"clock_reads_per_request", 12.0}};
+  nlohmann::json timing = {{"results", {timed}}};
+  nlohmann::json doc = BuildLayersDocument(options, worker, dumps, "valgrind", &timing);
+  const auto& row = doc["results"][0];
+  EXPECT_EQ(row["total_ns"], 100);
+  EXPECT_EQ(row["instrumented_ns"], 140);
+  EXPECT_EQ(row["layer_sum_ns"], 104);
+  EXPECT_NEAR(row["hook_overhead_ns"].get<double>(), 0.04, 1e-12);
+  EXPECT_EQ(row["layers"]["view"]["ns"], 30);
+  EXPECT_EQ(row["layers"]["server"]["ns"], 2);
+  EXPECT_EQ(row["layers"]["view"]["instructions"], 1);
+  EXPECT_EQ(row["thread_cpu"]["batches"], 3);
+  EXPECT_EQ(row["thread_cpu"]["clock_read_ns"], 351.0);
+  EXPECT_FALSE(doc["config"]["ns_unit"].is_null());
+  // A row the thread-CPU pass did not time keeps null ns fields.
+  timing["results"][0]["route"] = "db";
+  doc = BuildLayersDocument(options, worker, dumps, "valgrind", &timing);
+  EXPECT_TRUE(doc["results"][0]["total_ns"].is_null());
+}
+
+TEST(LayerStackTest, TimingChargesEachIntervalToTheLayerOnTop) {
+  LayerStack stack;
+  stack.SetTiming(true);
+  stack.Arm(LayerStack::kAllLayers);  // [server]
+  stack.Enter(kView);                 // charges server
+  stack.Enter(kOrm);                  // charges view
+  stack.Enter(kDb);                   // charges orm
+  stack.Leave(kDb);                   // charges db
+  stack.Leave(kDb);                   // not on the stack: no change, nothing charged
+  stack.Truncate(1);                  // charges orm again (view and orm popped)
+  stack.Truncate(1);                  // no change
+  stack.Disarm();                     // charges server
+  const LayerTimes& times = stack.times();
+  EXPECT_EQ(times.reads[0], 2);
+  EXPECT_EQ(times.reads[kView], 1);
+  EXPECT_EQ(times.reads[kOrm], 2);
+  EXPECT_EQ(times.reads[kDb], 1);
+  int64_t reads = 0;
+  for (int layer = 0; layer < kLayerCount; ++layer) {
+    EXPECT_GE(times.ns[layer], 0) << LayerNames()[layer];
+    reads += times.reads[layer];
+  }
+  EXPECT_EQ(reads, 6);
+  stack.ResetTimes();
+  EXPECT_EQ(stack.times().reads[0], 0);
+  // Timing off (the callgrind batches): nothing is charged.
+  stack.SetTiming(false);
+  stack.Arm(LayerStack::kAllLayers);
+  stack.Enter(kView);
+  stack.Disarm();
+  EXPECT_EQ(stack.times().reads[0] + stack.times().reads[kView], 0);
+}
+
+TEST(LayersTimingTest, CallsPerBatchAimAtTheBatchTimeWithinBounds) {
+  EXPECT_EQ(CallsPerBatch(100'000'000, 100, 0.2), 200);  // 1 ms a call
+  EXPECT_EQ(CallsPerBatch(1'000'000'000, 10, 0.2), 5);   // 100 ms a call: at least 5
+  EXPECT_EQ(CallsPerBatch(100, 100, 0.2), 100000);       // 1 ns a call: at most 100000
+  EXPECT_EQ(CallsPerBatch(0, 0, 0.2), 100000);
+  EXPECT_GT(MeasureClockReadNs(), 0.0);
 }
 
 }  // namespace

@@ -888,6 +888,30 @@ TEST(Layers, ColumnsComeFromTheDocumentsLayerNames) {
   EXPECT_EQ(md.find("layers.svg"), std::string::npos);  // no chart drawn, none linked
 }
 
+TEST(Layers, ThreadCpuColumnOnlyWhenTheFileHasIt) {
+  TempDir dir;
+  nlohmann::json doc = ReadJsonFile(kLayersFixture);
+  doc["results"][0]["total_ns"] = 152340;  // the other rows keep null
+  WriteJsonAtomic(dir.path() / "layers.json", doc);
+  ReportOptions o = FixtureOptions(dir.path() / "out");
+  o.layers = dir.path() / "layers.json";
+  o.charts = false;
+  GenerateReport(o);
+  std::string md = Read(dir.path() / "out/tables.md");
+  EXPECT_NE(md.find("| hooks | thread CPU µs |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| flask | minimal | 353,778 |"), std::string::npos) << md;
+  EXPECT_NE(md.find(" | 152.3 |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find(" | n/a |\n"), std::string::npos) << md;
+  EXPECT_NE(Read(dir.path() / "out/report.html").find("<th class=\"num\">thread CPU µs</th>"),
+            std::string::npos);
+  EXPECT_EQ(ReadJsonFile(dir.path() / "out/report.json")["layers"]["rows"][0]["total_ns"], 152340);
+  // Without any total_ns (the fixture as it is): no column.
+  o.layers = kLayersFixture;
+  GenerateReport(o);
+  md = Read(dir.path() / "out/tables.md");
+  EXPECT_EQ(md.find("thread CPU"), std::string::npos);
+}
+
 // Writes `doc` as dir/bad.json and expects LoadLayers (and the report) to fail naming the
 // file and `field`.
 void ExpectLayersError(const TempDir& dir, const nlohmann::json& doc, const std::string& field) {
@@ -948,6 +972,9 @@ TEST(Layers, BadDocumentsNameTheField) {
   doc = good;
   doc["layer_names"].push_back("server");
   ExpectLayersError(dir, doc, "field 'layer_names[10]': \"server\" is named twice");
+  doc = good;
+  doc["results"][4]["total_ns"] = -3;
+  ExpectLayersError(dir, doc, "field 'results[4].total_ns': is -3");
 }
 
 TEST(Layers, BadFlameGraphsNameTheField) {
