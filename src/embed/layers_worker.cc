@@ -37,20 +37,14 @@ py::object InstallMarkers(const py::object& app, const launch::AppEntry& entry) 
   }
 }
 
-// The callgrind batches of every case (rows[i] is cases[i]'s row).
-// `install` puts the markers in and returns the marked bridge.
-void CountInstructions(LayerBatches& batches, LayerStack& stack, WsgiBridge& plain,
-                       const std::function<WsgiBridge&()>& install, const std::string& framework,
-                       const std::string& profile, const std::vector<RouteCase>& cases,
-                       const LayersOptions& options, std::string& first_error,
-                       nlohmann::json& rows) {
+// The callgrind batches of the marked app, for every case (rows[i] is cases[i]'s row; the
+// plain batches ran in MeasureFramework). `install` puts the markers in and returns the
+// marked bridge.
+void CountLayers(LayerBatches& batches, LayerStack& stack,
+                 const std::function<WsgiBridge&()>& install, const std::string& framework,
+                 const std::string& profile, const std::vector<RouteCase>& cases,
+                 const LayersOptions& options, std::string& first_error, nlohmann::json& rows) {
   const int calls = options.iterations;
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const RouteCase& item = cases[i];
-    batches.WarmUp(plain, item.request, options.warmup);
-    batches.Dump(plain, item.request, calls, LayerStack::kAllLayers,
-                 LayerDumpLabel(framework, profile, item.route, "plain"));
-  }
   WsgiBridge& layered = install();
   for (size_t i = 0; i < cases.size(); ++i) {
     const RouteCase& item = cases[i];
@@ -69,8 +63,25 @@ void CountInstructions(LayerBatches& batches, LayerStack& stack, WsgiBridge& pla
   }
 }
 
+nlohmann::json MeasureIn(LayerTwin& twin, const launch::AppEntry& entry, const std::string& profile,
+                         const std::vector<RouteCase>& cases, const LayersOptions& options);
+
+// One framework x profile, in its own (forked) process.
 nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string& profile,
                                 const std::vector<RouteCase>& cases, const LayersOptions& options) {
+  // The thread-CPU pass forks its marked twin here, before the interpreter starts: both
+  // processes run what follows, the twin until it serves (layers_timing.h).
+  LayerTwin twin(options.unit == LayerUnit::kThreadCpu);
+  try {
+    return MeasureIn(twin, entry, profile, cases, options);
+  } catch (const std::exception& e) {
+    if (twin.is_twin()) twin.Fail(e.what());
+    throw;
+  }
+}
+
+nlohmann::json MeasureIn(LayerTwin& twin, const launch::AppEntry& entry, const std::string& profile,
+                         const std::vector<RouteCase>& cases, const LayersOptions& options) {
   const std::string framework = AppLabel(entry);
   if (!entry.dir.empty()) std::filesystem::current_path(entry.dir);
   PythonHost host(VenvPython(), options.hash_seed);
@@ -91,9 +102,15 @@ nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string
   // state (e.g. Django checks its DB connection on every request once one is open).
   for (const RouteCase& item : cases) batches.WarmUp(plain, item.request, options.warmup);
   nlohmann::json& rows = out["results"];
+  const bool instructions = options.unit == LayerUnit::kInstructions;
   for (const RouteCase& item : cases) {
     first_error.clear();
     int status = plain.Call(item.request).status;
+    if (instructions) {
+      batches.WarmUp(plain, item.request, options.warmup);
+      batches.Dump(plain, item.request, options.iterations, LayerStack::kAllLayers,
+                   LayerDumpLabel(framework, profile, item.route, "plain"));
+    }
     rows.push_back({{"framework", framework},
                     {"profile", profile},
                     {"route", item.route},
@@ -105,19 +122,20 @@ nlohmann::json MeasureFramework(const launch::AppEntry& entry, const std::string
                     {"ok", status == item.expected_status}});
     if (!first_error.empty()) rows.back()["first_error"] = first_error;
   }
-  // The markers patch the framework in this process, so every plain batch runs before them.
+  // The markers patch the framework for the rest of the process: every plain batch of the
+  // instruction count runs before them; the thread-CPU pass installs them in a twin process.
   std::optional<WsgiBridge> layered;
   auto install = [&]() -> WsgiBridge& {
     layered.emplace(InstallMarkers(app, entry), identity, sink);
     layered->SetLayerStack(&stack);
     return *layered;
   };
-  if (options.unit == LayerUnit::kThreadCpu) {
-    TimePlain(batches, plain, cases, options, rows);
-    TimeMarked(batches, stack, install(), cases, options, rows);
+  if (instructions) {
+    CountLayers(batches, stack, install, framework, profile, cases, options, first_error, rows);
+  } else if (twin.is_twin()) {
+    twin.Serve(batches, stack, install, cases, options);
   } else {
-    CountInstructions(batches, stack, plain, install, framework, profile, cases, options,
-                      first_error, rows);
+    twin.Drive(batches, plain, cases, options, rows);
   }
   return out;
 }
