@@ -49,11 +49,11 @@ def render(doc):
         hooks_ns = sorted(abs(r["hook_overhead_ns"]) for r in timed)
         within = sum(1 for h in hooks_ns if h <= 0.03)
         out += [
-            f"Thread CPU time: {config['ns_unit']} (median of {config['ns_batches']} batches "
-            f"of about {config['ns_batch_s']} s per route and phase; "
-            "`bench/layers/README.md`, \"Thread CPU time\"). `hooks` is layers added up / "
-            "total - 1 in ns; the plain and marked phases run one after the other, so it also "
-            f"holds the host's drift. {len(timed)} rows timed: |hooks| at most "
+            f"Thread CPU time: {config['ns_unit']} ({config['ns_batches']} pairs of batches "
+            f"of about {config['ns_batch_s']} s per route; "
+            "`bench/layers/README.md`, \"Thread CPU time\": the plain app and a marked twin "
+            "take turns batch by batch on one CPU). `hooks` is layers added up / total - 1 in "
+            f"ns, the median over the pairs; `clock reads` is what was subtracted. {len(timed)} rows timed: |hooks| at most "
             f"{100 * hooks_ns[-1]:.1f}%, median {100 * hooks_ns[len(hooks_ns) // 2]:.1f}%; "
             f"{within} of {len(timed)} within 3%.",
             "",

@@ -167,10 +167,10 @@ void AddInprocCommand(CLI::App& app) {
   cmd->add_flag("--no-ns", *no_ns,
                 "--layers: instructions only, no thread-CPU pass (ns fields null)");
   cmd->add_option("--ns-batches", layers_options->ns_batches,
-                  "--layers: thread-CPU batches per route and phase (default 9)")
+                  "--layers: thread-CPU batch pairs (plain, marked) per route (default 15)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--ns-batch-s", layers_options->ns_batch_s,
-                  "--layers: thread CPU seconds a batch aims at (default 0.2)")
+                  "--layers: thread CPU seconds a batch aims at (default 0.1)")
       ->check(CLI::Range(0.001, 60.0));
   cmd->add_option("--pythonpath", *python_path,
                   "--layers: folders on sys.path for a 'module:callable' --framework");

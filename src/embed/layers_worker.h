@@ -5,8 +5,8 @@
 //   plain       the app as the suite runs it (no markers): the uninstrumented total;
 //   all         the app with apps/common/fwbench_layers installed, every layer collected;
 //   <layer>     the same, collecting only while that layer is on top of the stack.
-// Thread CPU time (run natively, layers_timing.h): `ns_batches` plain batches per route, then
-// as many with the markers installed and every stack change timed.
+// Thread CPU time (run natively, layers_timing.h): per route `ns_batches` pairs of a plain
+// batch and one of a twin process with the markers installed and every stack change timed.
 // Every batch replays the same calls after random.seed(seed) and gc.collect(). Before the
 // first batch every route is called `warmup` times, and again before its batches.
 #include <filesystem>
@@ -36,8 +36,8 @@ struct LayersOptions {
   std::string callgrind_dir;  // copy the dumps here (for callgrind_annotate); empty: do not
   LayerUnit unit = LayerUnit::kInstructions;  // what a worker measures
   bool thread_cpu = true;                     // RunLayers: also the thread-CPU pass (the ns fields)
-  int ns_batches = 9;       // thread-CPU batches per route and phase (plain, marked)
-  double ns_batch_s = 0.2;  // thread CPU time a batch aims at (its calls are fixed per route)
+  int ns_batches = 15;      // thread-CPU batch pairs per route (a plain and a marked batch)
+  double ns_batch_s = 0.1;  // thread CPU time a batch aims at (its calls are fixed per route)
 };
 
 // The name a framework goes by in rows, labels and --framework: the catalogue key, or the
