@@ -117,11 +117,12 @@ LayerTwin::LayerTwin(bool fork) {
   twin_ = pid_ == 0;
   ::close(twin_ ? to_twin[1] : to_twin[0]);
   ::close(twin_ ? from_twin[0] : from_twin[1]);
-  channel_ = twin_ ? new Channel(to_twin[0], from_twin[1]) : new Channel(from_twin[0], to_twin[1]);
+  channel_ = twin_ ? std::make_unique<Channel>(to_twin[0], from_twin[1])
+                   : std::make_unique<Channel>(from_twin[0], to_twin[1]);
 }
 
 LayerTwin::~LayerTwin() {
-  delete channel_;  // the twin reads end of file and exits
+  channel_.reset();  // the twin reads end of file and exits
   if (twin_ || pid_ <= 0) return;
   if (!finished_) ::kill(pid_, SIGKILL);
   int status = 0;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -67,7 +68,7 @@ class LayerTwin {
   bool twin_ = false;
   pid_t pid_ = 0;
   bool finished_ = false;
-  Channel* channel_ = nullptr;  // owned
+  std::unique_ptr<Channel> channel_;
 };
 
 }  // namespace fwbench::embed
