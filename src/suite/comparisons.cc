@@ -1,5 +1,7 @@
 #include "suite/comparisons.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "common/metrics.h"
@@ -94,14 +96,20 @@ json BuildComparisons(const json& cells, const std::vector<std::string>& order,
   return out;
 }
 
-std::vector<std::string> CellsShortOfTarget(const json& comparisons) {
-  std::vector<std::string> ids;
-  for (const auto& c : comparisons)
-    if (!c.value("reached", false)) {
-      ids.push_back(c["a"]);
-      ids.push_back(c["b"]);
+std::map<std::string, double> CellsShortOfTarget(const json& comparisons) {
+  std::map<std::string, double> cells;
+  for (const auto& c : comparisons) {
+    if (c.value("reached", false)) continue;
+    const json* half = nullptr;
+    if (c.contains("metrics") && c["metrics"].contains(c.value("primary", "")))
+      half = &c["metrics"][c.value("primary", "")]["half_width_pct"];
+    const double width = half && half->is_number() ? half->get<double>() : INFINITY;
+    for (const char* side : {"a", "b"}) {
+      auto [it, added] = cells.emplace(c[side].get<std::string>(), width);
+      if (!added) it->second = std::max(it->second, width);
     }
-  return ids;
+  }
+  return cells;
 }
 
 }  // namespace fwbench::suite

@@ -2,6 +2,7 @@
 // The comparisons of a results file (results/SCHEMA.md, fwbench.results/2): per group and
 // profile, every pair of frameworks (or of servers, suite.compare "servers"), a/b ratios per
 // round and across rounds.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -29,7 +30,9 @@ std::string AxisValue(const nlohmann::json& cell, const std::string& axis);
 nlohmann::json BuildComparisons(const nlohmann::json& cells, const std::vector<std::string>& order,
                                 const Paired& paired, const std::string& axis = "frameworks");
 
-// The ids of cells in a comparison of `comparisons` that has not reached its target.
-std::vector<std::string> CellsShortOfTarget(const nlohmann::json& comparisons);
+// The cells of the comparisons in `comparisons` that have not reached their target, each with
+// the widest primary half-width (%) among them: how far it is from the target, infinity when
+// there is no interval yet. Cells of comparisons that reached it are absent.
+std::map<std::string, double> CellsShortOfTarget(const nlohmann::json& comparisons);
 
 }  // namespace fwbench::suite

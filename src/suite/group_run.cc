@@ -1,5 +1,6 @@
 #include "suite/group_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -94,9 +95,20 @@ struct Warmup {
   }
 };
 
-// Interleaved warmup in chunks of two sub-rounds, until every app has run warmup_s and none
-// shows a trend over its last four slices (FitTrend: below trend_pct, or within the noise),
-// or warmup_max_s has passed.
+// Sub-rounds of the first warmup session: enough for warmup_s (at least two), fewer when its
+// wall time would pass warmup_max_s. One session instead of several saves the reconnects and
+// the drains of in-flight requests between them (about a second per session on a slow route).
+int FirstWarmupSubrounds(const Suite& suite, size_t apps) {
+  const Paired& p = suite.paired;
+  int n = std::max(2, static_cast<int>(std::ceil(suite.warmup_s / p.slice_s - 1e-9)));
+  const double wall_per_subround = p.slice_s * (p.mode == "slices" ? apps : 1);
+  while (n > 2 && n * wall_per_subround > p.warmup_max_s + 1e-9) --n;
+  return n;
+}
+
+// Interleaved warmup: a first session of FirstWarmupSubrounds, then sessions of two
+// sub-rounds, until every app has run warmup_s and none shows a trend over its last four
+// slices (FitTrend: below trend_pct, or within the noise), or warmup_max_s has passed.
 Warmup WarmUp(const Suite& suite, const load::Options& options, const std::vector<GroupApp>& apps,
               const std::vector<size_t>& alive, SplitMix64& rng, const SessionFn& session,
               const std::atomic<bool>& stop) {
@@ -104,8 +116,10 @@ Warmup WarmUp(const Suite& suite, const load::Options& options, const std::vecto
   const Paired& p = suite.paired;
   if (suite.warmup_s <= 0 && p.warmup_max_s <= 0) return w;
   std::vector<std::vector<double>> rps(alive.size());
+  int subrounds = FirstWarmupSubrounds(suite, alive.size());
   while (!stop) {
-    auto slices = PlanSlices(p.mode, alive.size(), 2, p.slice_s, rng);
+    auto slices = PlanSlices(p.mode, alive.size(), subrounds, p.slice_s, rng);
+    subrounds = 2;
     load::SessionReport report = session(SessionFor(options, apps, alive, slices), stop);
     const auto chunk = SliceRps(report, slices);
     for (size_t t = 0; t < chunk.size() && t < rps.size(); ++t)

@@ -29,6 +29,7 @@
 #include "suite/metadata.h"
 #include "suite/progress.h"
 #include "suite/results.h"
+#include "suite/schedule.h"
 
 namespace fwbench::suite {
 namespace {
@@ -348,6 +349,21 @@ std::vector<std::vector<const Group*>> Blocks(const std::vector<Group>& groups, 
   return blocks;
 }
 
+// Added rounds visit the blocks widest first (schedule.h WidestFirst); `widths` by group.
+void OrderWidestFirst(std::vector<std::vector<const Group*>>& blocks,
+                 const std::map<std::string, double>& widths) {
+  std::vector<double> block_widths;
+  for (const auto& block : blocks) {
+    double w = -1;
+    for (const Group* g : block)
+      if (auto it = widths.find(g->key); it != widths.end()) w = std::max(w, it->second);
+    block_widths.push_back(w);
+  }
+  std::vector<std::vector<const Group*>> ordered;
+  for (size_t i : WidestFirst(block_widths)) ordered.push_back(std::move(blocks[i]));
+  blocks = std::move(ordered);
+}
+
 // Runs every pending cell of `group` in `round` together. Returns false when interrupted.
 bool RunGroup(RunContext& ctx, ResultsFile& results, HostGate& gate, BlockServers& servers,
               const Group& group, int round, const std::set<std::string>& short_groups,
@@ -511,15 +527,20 @@ RunReport RunSuite(const Suite& suite, const RunOptions& options, const SessionF
     const bool extra = round > suite.repetitions;
     if (extra && !budget_left()) break;
     std::set<std::string> short_groups;
+    std::map<std::string, double> widths;  // group -> its widest interval short of the target
     if (extra) {
-      const auto ids = CellsShortOfTarget(results.Document()["comparisons"]);
+      const auto short_cells = CellsShortOfTarget(results.Document()["comparisons"]);
       for (const CellSpec& cell : ctx.cells)
-        if (std::find(ids.begin(), ids.end(), cell.id) != ids.end())
+        if (auto it = short_cells.find(cell.id); it != short_cells.end()) {
           short_groups.insert(cell.group);
+          widths[cell.group] = std::max(widths[cell.group], it->second);
+        }
       if (short_groups.empty()) break;
     }
+    auto blocks = Blocks(groups, ctx.rng);
+    if (extra) OrderWidestFirst(blocks, widths);
     bool interrupted = false;
-    for (const auto& block : Blocks(groups, ctx.rng)) {
+    for (const auto& block : blocks) {
       BlockServers servers(ctx, dbs, results, round, progress);
       for (const Group* group : block) {
         if (stop || (extra && !budget_left())) break;

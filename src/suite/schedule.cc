@@ -1,5 +1,6 @@
 #include "suite/schedule.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -27,6 +28,14 @@ std::vector<load::SliceSpec> PlanSlices(const std::string& mode, size_t apps, in
     }
   }
   return slices;
+}
+
+std::vector<size_t> WidestFirst(const std::vector<double>& widths) {
+  std::vector<size_t> order(widths.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&widths](size_t x, size_t y) { return widths[x] > widths[y]; });
+  return order;
 }
 
 int SubroundOf(const std::string& mode, size_t apps, size_t slice) {

@@ -19,6 +19,11 @@ namespace fwbench::suite {
 std::vector<load::SliceSpec> PlanSlices(const std::string& mode, size_t apps, int subrounds,
                                         double slice_s, SplitMix64& rng, int settle = 0);
 
+// The order in which an added round visits blocks: by `widths` (each block's widest interval
+// still short of the target, in %; negative: nothing short), widest first, so a budget that
+// runs out mid-round leaves out the best-measured blocks. Ties keep their given (random) order.
+std::vector<size_t> WidestFirst(const std::vector<double>& widths);
+
 // The sub-round a slice of PlanSlices(mode, apps, ...) belongs to, counting the settling ones.
 int SubroundOf(const std::string& mode, size_t apps, size_t slice);
 

@@ -333,6 +333,33 @@ TEST_F(RunnerTest, ServerCrashingMidRoundFailsOnlyItsCellsWithItsExitStatus) {
   for (const auto& cell : CellsByStatus("ok")) EXPECT_EQ(cell["server"], "tiny");
 }
 
+// The warmup's first session covers warmup_s by itself (no reconnect and no drain of
+// in-flight requests inside the minimum warmup), unless that would pass warmup_max_s.
+TEST_F(RunnerTest, FirstWarmupSessionCoversWarmupSUnlessThatPassesTheCap) {
+  struct Case {
+    std::string mode;
+    double warmup_max_s;
+    size_t first_slices;  // 0.4 s of warmup_s in 0.1 s slices, two apps
+  };
+  for (const Case& c : {Case{"duet", 1.0, 4}, Case{"slices", 1.0, 8}, Case{"slices", 0.5, 4}}) {
+    std::vector<size_t> slices;
+    auto counting = [&](const load::SessionOptions& o, const std::atomic<bool>& s) {
+      slices.push_back(o.slices.size());
+      return FakeSession(o, s);
+    };
+    json extra = {{"warmup_s", 0.4},
+                  {"paired", {{"mode", c.mode}, {"slice_s", 0.1}, {"warmup_max_s", c.warmup_max_s}}}};
+    RunReport report =
+        RunSuite(MakeSuite(R"(["tiny"])", 1, 0.2, extra), Options(), counting, Pass, stop_);
+    EXPECT_EQ(report.ok, 2) << c.mode;
+    ASSERT_GE(slices.size(), 2u) << c.mode;
+    EXPECT_EQ(slices.front(), c.first_slices) << c.mode << " " << c.warmup_max_s;
+    for (const auto& cell : Results()["cells"])
+      EXPECT_GE(cell["repetitions"][0]["warmup"]["seconds"].get<double>(), 0.4 - 1e-9);
+    fs::remove(dir_ / "results.json");
+  }
+}
+
 TEST_F(RunnerTest, AppThatFailsVerifyIsExcludedAndNeverMeasured) {
   std::atomic<int> sessions{0};
   std::atomic<bool> two_targets{false};

@@ -164,6 +164,29 @@ TEST(Stats, ComparisonsCarryTheRegistrysComparisonMetrics) {
   }
 }
 
+// The cells added rounds are for, each with how wide its widest unreached interval is.
+TEST(Stats, CellsShortOfTargetCarryTheirWidestInterval) {
+  auto comparison = [](const std::string& a, const std::string& b, nlohmann::json half,
+                       bool reached) {
+    return nlohmann::json{{"a", a},
+                          {"b", b},
+                          {"primary", "rps"},
+                          {"reached", reached},
+                          {"metrics", {{"rps", {{"half_width_pct", half}}}}}};
+  };
+  const nlohmann::json comparisons = {comparison("x", "y", 4.0, false),
+                                      comparison("x", "z", 9.0, false),
+                                      comparison("y", "w", 1.0, true),
+                                      comparison("u", "v", nullptr, false)};
+  const auto cells = CellsShortOfTarget(comparisons);
+  ASSERT_EQ(cells.size(), 5u);  // w is only in a reached comparison
+  EXPECT_DOUBLE_EQ(cells.at("x"), 9.0);
+  EXPECT_DOUBLE_EQ(cells.at("y"), 4.0);
+  EXPECT_DOUBLE_EQ(cells.at("z"), 9.0);
+  EXPECT_TRUE(std::isinf(cells.at("u")));  // no interval yet: as far as can be
+  EXPECT_FALSE(cells.count("w"));
+}
+
 // Three frameworks listed with the reference last: every pair, a before b in the suite's order,
 // so each framework has a comparison with the last one and flask~django keeps its id.
 TEST(Stats, ThreeFrameworksGiveEveryPairInSuiteOrder) {

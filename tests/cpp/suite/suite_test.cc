@@ -277,6 +277,11 @@ TEST(Schedule, DuetRunsEveryAppInEverySlice) {
   EXPECT_DOUBLE_EQ(slices[3].start_s, 0.75);
 }
 
+TEST(Schedule, AddedRoundsVisitTheWidestBlocksFirstAndKeepTiesInOrder) {
+  EXPECT_EQ(WidestFirst({2.5, -1, INFINITY, 7, 2.5}), (std::vector<size_t>{2, 3, 0, 4, 1}));
+  EXPECT_TRUE(WidestFirst({}).empty());
+}
+
 TEST(Schedule, TrendIsTheFittedChangeAcrossTheWindowWithItsError) {
   EXPECT_TRUE(std::isinf(FitTrend({100, 100}).change_pct));  // too short to judge
   EXPECT_FALSE(FitTrend({100, 100}).Steady(3));
