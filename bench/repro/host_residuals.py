@@ -6,9 +6,10 @@ the round is "slowed" when either host probe around it (repetitions[].host, spee
 speed_after) is below the run's host_check.min_speed. Prints, per file and over all files,
 the count and the root mean square residual (%) of slowed and quiet rounds. If slowed rounds
 were no noisier, waiting for a quiet host (host_check.wait_s) buys nothing but time.
-Usage: host_residuals.py RESULTS.json [RESULTS.json ...]
+Usage: host_residuals.py RESULTS.json[.xz] [RESULTS.json[.xz] ...]
 """
 import json
+import lzma
 import math
 import sys
 
@@ -51,9 +52,9 @@ def main(paths):
     everything = []
     for path in paths:
         try:
-            with open(path) as f:
+            with (lzma.open if path.endswith(".xz") else open)(path, "rt") as f:
                 rows = residuals(json.load(f))
-        except (OSError, ValueError, KeyError) as e:
+        except (OSError, ValueError, KeyError, lzma.LZMAError) as e:
             sys.exit(f"{path}: not a readable fwbench.results/2 file ({e}); "
                      "give files written by `fwbench run`")
         everything += rows

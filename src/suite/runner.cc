@@ -351,7 +351,7 @@ std::vector<std::vector<const Group*>> Blocks(const std::vector<Group>& groups, 
 
 // Added rounds visit the blocks widest first (schedule.h WidestFirst); `widths` by group.
 void OrderWidestFirst(std::vector<std::vector<const Group*>>& blocks,
-                 const std::map<std::string, double>& widths) {
+                      const std::map<std::string, double>& widths) {
   std::vector<double> block_widths;
   for (const auto& block : blocks) {
     double w = -1;

@@ -239,3 +239,37 @@ def test_host_adjustment_reads_each_run_at_the_reference_speed():
     raw = [statistics.fmean(map(math.log, d["comparisons"][0]["metrics"]["rps"]["per_round"]))
            for d in (doc1, doc2)]
     assert abs(raw[1] - raw[0]) > 0.02  # the raw per-round means do differ
+
+
+def test_host_residuals_split_rounds_by_the_host_probe(tmp_path, capsys):
+    """bench/repro/host_residuals.py: a round is slowed when either probe is below min_speed;
+    residuals are the per-round log ratios minus their mean, rms per kind of round."""
+    spec = importlib.util.spec_from_file_location(
+        "host_residuals", ROOT / "bench" / "repro" / "host_residuals.py")
+    hr = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hr)
+
+    def rep(rnd, before, after):
+        return {"round": rnd, "host": {"speed_before": before, "speed_after": after}}
+
+    per_round = [2.0, 2.0 * math.exp(0.1), 2.0 * math.exp(-0.1)]  # log residuals 0, +10%, -10%
+    doc = results("default", [comparison("json", 2.0, [1.9, 2.1], rounds=3)])
+    doc["comparisons"][0]["metrics"]["rps"]["per_round"] = per_round
+    doc["comparisons"][0]["a"], doc["comparisons"][0]["b"] = "a", "b"
+    doc["meta"]["host_check"] = {"min_speed": 0.75}
+    hosts = [rep(1, 1.0, 0.9), rep(2, 0.5, 1.0), rep(3, 1.0, 0.7)]
+    doc["cells"] = [{"id": "a", "repetitions": hosts}, {"id": "b", "repetitions": hosts}]
+    rows = hr.residuals(doc)
+    assert [s for _, s in rows] == [False, True, True]
+    assert [round(r, 6) for r, _ in rows] == [0.0, 10.0, -10.0]
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(doc))
+    hr.main([str(path)])
+    out = capsys.readouterr().out
+    assert "slowed: 2 rounds, rms residual 10.00%" in out
+    assert "quiet: 1 rounds, rms residual 0.00%" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    with pytest.raises(SystemExit) as e:
+        hr.main([str(bad)])
+    assert "not a readable fwbench.results/2 file" in str(e.value)

@@ -347,8 +347,9 @@ TEST_F(RunnerTest, FirstWarmupSessionCoversWarmupSUnlessThatPassesTheCap) {
       slices.push_back(o.slices.size());
       return FakeSession(o, s);
     };
-    json extra = {{"warmup_s", 0.4},
-                  {"paired", {{"mode", c.mode}, {"slice_s", 0.1}, {"warmup_max_s", c.warmup_max_s}}}};
+    json extra = {
+        {"warmup_s", 0.4},
+        {"paired", {{"mode", c.mode}, {"slice_s", 0.1}, {"warmup_max_s", c.warmup_max_s}}}};
     RunReport report =
         RunSuite(MakeSuite(R"(["tiny"])", 1, 0.2, extra), Options(), counting, Pass, stop_);
     EXPECT_EQ(report.ok, 2) << c.mode;

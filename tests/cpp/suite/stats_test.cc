@@ -174,10 +174,9 @@ TEST(Stats, CellsShortOfTargetCarryTheirWidestInterval) {
                           {"reached", reached},
                           {"metrics", {{"rps", {{"half_width_pct", half}}}}}};
   };
-  const nlohmann::json comparisons = {comparison("x", "y", 4.0, false),
-                                      comparison("x", "z", 9.0, false),
-                                      comparison("y", "w", 1.0, true),
-                                      comparison("u", "v", nullptr, false)};
+  const nlohmann::json comparisons = {
+      comparison("x", "y", 4.0, false), comparison("x", "z", 9.0, false),
+      comparison("y", "w", 1.0, true), comparison("u", "v", nullptr, false)};
   const auto cells = CellsShortOfTarget(comparisons);
   ASSERT_EQ(cells.size(), 5u);  // w is only in a reached comparison
   EXPECT_DOUBLE_EQ(cells.at("x"), 9.0);
