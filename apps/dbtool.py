@@ -7,6 +7,14 @@
   dbtool.py stats-read  --url POSTGRESQL_URL [--reset]   print this database's statement
                   statistics as JSON, {"statements": [{"query", "calls", "rows"}, ...]}; --reset
                   zeroes them after reading (one process where verify would need two)
+  dbtool.py serve --url DATABASE_URL          answer the three above over stdin/stdout, one
+                  JSON line each way, keeping its connections open (fwbench verify asks a
+                  dozen questions per app; one interpreter start with psycopg is ~0.5 s):
+                    {"command": "worlds", "ids": [1, 2]}  -> {"result": {"1": n, "2": m}}
+                    {"command": "stats-reset"}           -> {"result": null}
+                    {"command": "stats-read", "reset": true} -> {"result": {"statements": [...]}}
+                  a failure answers {"error": "...", "exit_code": N} (the codes below) and
+                  the loop goes on; end of input ends it
 
 DATABASE_URL: sqlite:////abs/path.db or postgresql://user@127.0.0.1:PORT/dbname.
 The 12 fortunes come from contract.json; World gets 10,000 rows from a fixed seed, so every
@@ -83,14 +91,18 @@ def init(url: str) -> None:
     print(f"seeded {len(worlds)} world rows and {len(fortunes)} fortunes into {url}")
 
 
+def _read_worlds(conn, ph: str, ids: list) -> dict:
+    marks = ", ".join([ph] * len(ids))
+    cur = conn.cursor()
+    cur.execute(f"SELECT id, randomnumber FROM world WHERE id IN ({marks})", list(ids))
+    return {int(i): int(n) for i, n in cur.fetchall()}
+
+
 def read_worlds(url: str, ids: list) -> dict:
     """{id: randomnumber} for the given ids that exist."""
     conn, ph = connect(url)
     try:
-        marks = ", ".join([ph] * len(ids))
-        cur = conn.cursor()
-        cur.execute(f"SELECT id, randomnumber FROM world WHERE id IN ({marks})", list(ids))
-        return {int(i): int(n) for i, n in cur.fetchall()}
+        return _read_worlds(conn, ph, ids)
     finally:
         conn.close()
 
@@ -143,19 +155,80 @@ def stats_reset(url: str) -> None:
         conn.close()
 
 
+def _stats_read(conn, reset: bool) -> list:
+    rows = conn.execute("SELECT query, calls, rows FROM pg_stat_statements "
+                        f"WHERE dbid = {THIS_DB} ORDER BY query").fetchall()
+    if reset:
+        _reset(conn)
+    return [{"query": query, "calls": int(calls), "rows": int(n)} for query, calls, n in rows]
+
+
 def stats_read(url: str, reset: bool = False) -> list:
     """[{"query", "calls", "rows"}] for every statement run in this database since the reset,
     top-level statements only (pg_stat_statements.track = top, the default); `reset` zeroes
     them afterwards."""
     conn = _stats_connection(url)
     try:
-        rows = conn.execute("SELECT query, calls, rows FROM pg_stat_statements "
-                            f"WHERE dbid = {THIS_DB} ORDER BY query").fetchall()
-        if reset:
-            _reset(conn)
+        return _stats_read(conn, reset)
     finally:
         conn.close()
-    return [{"query": query, "calls": int(calls), "rows": int(n)} for query, calls, n in rows]
+
+
+class Server:
+    """`serve`: one connection for World reads (autocommit, so each read sees every commit
+    before it) and one for the statistics, each opened on its first use and kept."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.worlds = None
+        self.stats = None
+
+    def answer(self, request: dict):
+        command = request.get("command")
+        if command == "worlds":
+            if self.worlds is None:
+                conn, ph = connect(self.url)
+                if isinstance(conn, sqlite3.Connection):
+                    conn.isolation_level = None
+                else:
+                    conn.autocommit = True
+                self.worlds = (conn, ph)
+            rows = _read_worlds(*self.worlds, [int(i) for i in request["ids"]])
+            return {str(k): v for k, v in sorted(rows.items())}
+        if command in ("stats-reset", "stats-read"):
+            if self.stats is None:
+                self.stats = _stats_connection(self.url)
+            if command == "stats-reset":
+                return _reset(self.stats)
+            return {"statements": _stats_read(self.stats, bool(request.get("reset")))}
+        raise ValueError(f"unknown command {command!r}; use worlds, stats-reset or stats-read")
+
+    def close(self) -> None:
+        for conn in (self.worlds[0] if self.worlds else None, self.stats):
+            if conn is not None:
+                conn.close()
+
+
+def serve(url: str, lines, out) -> None:
+    """Answers each JSON line of `lines` with one JSON line on `out` until the input ends."""
+    server = Server(url)
+    try:
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                reply = {"result": server.answer(json.loads(line))}
+            except ConfigError as err:
+                reply = {"error": str(err), "exit_code": 2}
+            except NoStatStatements as err:
+                reply = {"error": str(err), "exit_code": 3}
+            except Exception as err:  # a DB error or a bad request: say which, keep serving
+                reply = {"error": f"{type(err).__name__}: {err} (url {url}); check that the "
+                         "database is reachable and initialised (dbtool.py init)", "exit_code": 1}
+            out.write(json.dumps(reply) + "\n")
+            out.flush()
+    finally:
+        server.close()
 
 
 def parse_ids(text: str) -> list:
@@ -181,6 +254,8 @@ def main(argv=None) -> int:
     p_read = sub.add_parser("stats-read", help="print this database's pg_stat_statements as JSON")
     p_read.add_argument("--url", required=True)
     p_read.add_argument("--reset", action="store_true", help="zero the statistics after reading")
+    p_serve = sub.add_parser("serve", help="answer worlds/stats requests, a JSON line each way")
+    p_serve.add_argument("--url", required=True)
     args = parser.parse_args(argv)
     try:
         if args.command == "init":
@@ -190,6 +265,9 @@ def main(argv=None) -> int:
             print(json.dumps({str(k): v for k, v in sorted(rows.items())}))
         elif args.command == "stats-reset":
             stats_reset(args.url)
+        elif args.command == "serve":
+            parse_database_url(args.url)
+            serve(args.url, sys.stdin, sys.stdout)
         else:
             print(json.dumps({"statements": stats_read(args.url, args.reset)}))
     except ConfigError as err:

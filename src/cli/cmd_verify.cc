@@ -53,11 +53,10 @@ void RunCheckResponses(const CheckArgs& args) {
   const nlohmann::json contract =
       verify::LoadContract(args.contract_path.empty() ? verify::DefaultContractPath()
                                                       : std::filesystem::path(args.contract_path));
+  verify::Dbtool dbtool(args.database_url);
   verify::WorldReader read_worlds;
   if (!args.database_url.empty()) {
-    read_worlds = [url = args.database_url](const std::vector<long long>& ids) {
-      return verify::ReadWorlds(url, ids);
-    };
+    read_worlds = [&dbtool](const std::vector<long long>& ids) { return dbtool.ReadWorlds(ids); };
   }
   if (args.print_requests) {
     std::printf("%s\n", verify::CaseRequests(contract).dump(1).c_str());

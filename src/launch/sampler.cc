@@ -43,14 +43,19 @@ TreeSampler::TreeSampler(pid_t root, int interval_ms, std::atomic<bool>& on_exit
   thread_ = std::thread([this, interval_ms] { Loop(interval_ms); });
 }
 
-TreeSampler::~TreeSampler() {
-  done_ = true;
+TreeSampler::~TreeSampler() { Stop(); }
+
+void TreeSampler::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 TreeUsage TreeSampler::Finish() {
-  done_ = true;
-  if (thread_.joinable()) thread_.join();
+  Stop();
   SampleOnce();
   std::lock_guard lock(mutex_);
   return usage_;
@@ -58,10 +63,13 @@ TreeUsage TreeSampler::Finish() {
 
 void TreeSampler::Loop(int interval_ms) {
   auto next = std::chrono::steady_clock::now();
-  while (!done_) {
+  while (true) {
     next += std::chrono::milliseconds(interval_ms);
-    std::this_thread::sleep_until(next);
-    if (!done_) SampleOnce();
+    {
+      std::unique_lock lock(mutex_);  // Stop() wakes it at once instead of after the interval
+      if (wake_.wait_until(lock, next, [this] { return done_.load(); })) return;
+    }
+    SampleOnce();
   }
 }
 

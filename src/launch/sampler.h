@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -59,11 +60,13 @@ class TreeSampler {
 
  private:
   void Loop(int interval_ms);
+  void Stop();  // wakes and joins the thread
   void SampleOnce();
   pid_t root_, proxy_root_;
   std::atomic<bool>& on_exit_;
   std::atomic<bool> done_{false};
   std::mutex mutex_;
+  std::condition_variable wake_;
   TreeUsage usage_;
   std::map<pid_t, std::pair<double, double>> first_cpu_;  // pid -> (user, sys) when first seen
   double tree_user0_ = -1, tree_sys0_ = -1, proxy_user0_ = -1, proxy_sys0_ = -1;

@@ -3,9 +3,12 @@
 // Fortune tables, reads World rows back for the /updates check, and resets and reads
 // PostgreSQL's pg_stat_statements for the statement counts. All DB access is in dbtool.py.
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "common/line_process.h"
 
 namespace fwbench::verify {
 
@@ -16,20 +19,32 @@ std::string DefaultDatabaseUrl();
 // fortunes). Returns what it printed. Throws fwbench::Error with its stderr on failure.
 std::string InitDatabase(const std::string& database_url);
 
-// dbtool.py worlds --url URL --ids 1,2,3: id -> randomNumber as stored now.
-// Throws fwbench::Error when dbtool fails or prints something other than a JSON object.
-std::map<long long, long long> ReadWorlds(const std::string& database_url,
-                                          const std::vector<long long>& ids);
+// One `dbtool.py serve --url URL` process for one verify run: started on the first question,
+// asked one JSON line at a time, stopped when this is destroyed. Its connections stay open, so
+// a question costs a query rather than an interpreter start (about 0.5 s with psycopg, and a
+// PostgreSQL verify asks 14 of them). Every method throws fwbench::Error with dbtool's
+// message and a fix on failure.
+class Dbtool {
+ public:
+  explicit Dbtool(std::string database_url);
+  ~Dbtool();
+  Dbtool(const Dbtool&) = delete;
+  Dbtool& operator=(const Dbtool&) = delete;
 
-// dbtool.py stats-reset --url URL: zeroes pg_stat_statements for that database. Throws
-// fwbench::Error with dbtool's message (which says how to enable pg_stat_statements when it is
-// missing) on failure.
-void ResetStatementStats(const std::string& database_url);
+  // id -> randomNumber as stored now, for the ids that exist.
+  std::map<long long, long long> ReadWorlds(const std::vector<long long>& ids);
+  // Zeroes pg_stat_statements for this database (dbtool's message says how to enable it when
+  // it is missing).
+  void ResetStatementStats();
+  // {"statements": [{"query", "calls", "rows"}, ...]} since the last reset; `reset_after`
+  // zeroes them after reading.
+  nlohmann::json ReadStatementStats(bool reset_after = false);
 
-// dbtool.py stats-read --url URL [--reset]: {"statements": [{"query", "calls", "rows"}, ...]}
-// for that database since the last reset; `reset_after` zeroes them after reading (one process
-// instead of two). Throws fwbench::Error as ResetStatementStats does, or when dbtool prints
-// something else.
-nlohmann::json ReadStatementStats(const std::string& database_url, bool reset_after = false);
+ private:
+  nlohmann::json Ask(const nlohmann::json& request, const std::string& what,
+                     const std::string& fix);
+  std::string url_;
+  std::unique_ptr<LineProcess> process_;
+};
 
 }  // namespace fwbench::verify

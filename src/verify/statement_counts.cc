@@ -118,7 +118,7 @@ std::string UncheckedReason(const std::string& database_url) {
 // Bursts, reads (and resets for the next route) and judges one route, with the statistics
 // zeroed before; returns its check and its report entry.
 std::pair<Check, json> CheckRoute(const StatementCountsSpec& spec, const RouteStatements& route,
-                                  const Options& options) {
+                                  const Options& options, Dbtool& dbtool) {
   Check check;
   check.name = route.name;
   check.route = DescribeRequest(route.request);
@@ -128,7 +128,7 @@ std::pair<Check, json> CheckRoute(const StatementCountsSpec& spec, const RouteSt
   BurstOutcome burst = RunBurst(options.base_url, route.request, route.expect_status, spec.clients,
                                 spec.requests_per_client);
   std::vector<StatementCount> totals =
-      TallyStatements(ReadStatementStats(options.database_url, /*reset_after=*/true), spec.tables);
+      TallyStatements(dbtool.ReadStatementStats(/*reset_after=*/true), spec.tables);
   entry["requests"] = burst.sent;
   entry["failed_requests"] = burst.failed;
   entry["per_request"] = CountsJson(totals, burst.sent);
@@ -256,7 +256,8 @@ BurstOutcome RunBurst(const std::string& base_url, const HttpRequest& request, i
   return outcome;
 }
 
-StatementCheckResult CheckStatementCounts(const json& contract, const Options& options) {
+StatementCheckResult CheckStatementCounts(const json& contract, const Options& options,
+                                          Dbtool& dbtool) {
   StatementCheckResult result;
   std::string reason = UncheckedReason(options.database_url);
   if (!reason.empty()) {
@@ -266,9 +267,9 @@ StatementCheckResult CheckStatementCounts(const json& contract, const Options& o
   StatementCountsSpec spec = ReadStatementCounts(contract);
   json routes = json::array();
   try {
-    ResetStatementStats(options.database_url);
+    dbtool.ResetStatementStats();
     for (const auto& route : spec.routes) {
-      auto [check, entry] = CheckRoute(spec, route, options);
+      auto [check, entry] = CheckRoute(spec, route, options, dbtool);
       result.checks.push_back(std::move(check));
       routes.push_back(std::move(entry));
     }

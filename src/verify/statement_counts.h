@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "verify/contract.h"
+#include "verify/dbtool.h"
 #include "verify/verify.h"
 
 namespace fwbench::verify {
@@ -52,11 +53,13 @@ BurstOutcome RunBurst(const std::string& base_url, const HttpRequest& request, i
 // The statement-count checks, one per DB route, and the "statement_counts" JSON of the
 // verify report ({"checked": false, "reason"} when they cannot be counted: no database URL,
 // SQLite; or {"checked": true, ...} with the per-route counts). A PostgreSQL without
-// pg_stat_statements gives one failed check whose detail says how to enable it.
+// pg_stat_statements gives one failed check whose detail says how to enable it. `dbtool`
+// serves options.database_url.
 struct StatementCheckResult {
   std::vector<Check> checks;
   nlohmann::json report;
 };
-StatementCheckResult CheckStatementCounts(const nlohmann::json& contract, const Options& options);
+StatementCheckResult CheckStatementCounts(const nlohmann::json& contract, const Options& options,
+                                          Dbtool& dbtool);
 
 }  // namespace fwbench::verify

@@ -92,11 +92,10 @@ Result Run(const Options& options) {
     throw Error("profile '" + options.profile + "' is not in the contract", "--profile",
                 "use one of the contract's profiles: minimal, standard");
   }
+  Dbtool dbtool(options.database_url);  // one helper process for every DB read of this run
   WorldReader read_worlds;
   if (!options.database_url.empty()) {
-    read_worlds = [url = options.database_url](const std::vector<long long>& ids) {
-      return ReadWorlds(url, ids);
-    };
+    read_worlds = [&dbtool](const std::vector<long long>& ids) { return dbtool.ReadWorlds(ids); };
   }
   HttpClient client(options.base_url);
   Result result;
@@ -113,7 +112,7 @@ Result Run(const Options& options) {
       }
     }
   }
-  StatementCheckResult counts = CheckStatementCounts(contract, options);
+  StatementCheckResult counts = CheckStatementCounts(contract, options, dbtool);
   result.checks.insert(result.checks.end(), counts.checks.begin(), counts.checks.end());
   result.statement_counts = std::move(counts.report);
   return result;

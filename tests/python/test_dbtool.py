@@ -63,3 +63,42 @@ def test_statement_stats_need_postgresql(tmp_path):
                               capture_output=True, text=True)
         assert proc.returncode == 2, proc.stderr
         assert "statement statistics need PostgreSQL" in proc.stderr
+
+
+def test_serve_answers_a_json_line_per_question_and_keeps_going_after_an_error(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    dbtool.init(url)
+    questions = [{"command": "worlds", "ids": [3, 1, 99999]},
+                 {"command": "stats-read"},
+                 {"command": "nope"},
+                 {"command": "worlds", "ids": [2]}]
+    proc = subprocess.run([sys.executable, str(DBTOOL), "serve", "--url", url],
+                          input="".join(json.dumps(q) + "\n" for q in questions),
+                          capture_output=True, text=True, check=True)
+    answers = [json.loads(line) for line in proc.stdout.splitlines()]
+    expected = dbtool.read_worlds(url, [1, 2, 3])
+    assert answers[0] == {"result": {"1": expected[1], "3": expected[3]}}
+    assert answers[1]["exit_code"] == 2 and "PostgreSQL" in answers[1]["error"]
+    assert answers[2]["exit_code"] == 1 and "unknown command" in answers[2]["error"]
+    assert answers[3] == {"result": {"2": expected[2]}}
+
+
+def test_serve_sees_rows_committed_after_its_first_read(tmp_path):
+    path = tmp_path / "c.db"
+    url = f"sqlite:///{path}"
+    dbtool.init(url)
+    proc = subprocess.Popen([sys.executable, str(DBTOOL), "serve", "--url", url],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        def ask(question):
+            proc.stdin.write(json.dumps(question) + "\n")
+            proc.stdin.flush()
+            return json.loads(proc.stdout.readline())
+
+        before = ask({"command": "worlds", "ids": [5]})["result"]["5"]
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE world SET randomnumber = ? WHERE id = 5", (before % 10000 + 1,))
+        assert ask({"command": "worlds", "ids": [5]}) == {"result": {"5": before % 10000 + 1}}
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=10) == 0

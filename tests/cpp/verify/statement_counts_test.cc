@@ -141,13 +141,15 @@ TEST(CheckStatementCounts, SaysPlainlyWhenItCannotCount) {
   Options sqlite;
   sqlite.base_url = "http://127.0.0.1:1";
   sqlite.database_url = "sqlite:////tmp/x.db";
-  StatementCheckResult result = CheckStatementCounts(contract, sqlite);
+  Dbtool sqlite_tool(sqlite.database_url);  // never started: nothing to count on SQLite
+  StatementCheckResult result = CheckStatementCounts(contract, sqlite, sqlite_tool);
   EXPECT_TRUE(result.checks.empty());
   EXPECT_EQ(result.report.at("checked"), false);
   EXPECT_NE(result.report.at("reason").get<std::string>().find("SQLite"), std::string::npos);
   Options none;
   none.base_url = "http://127.0.0.1:1";
-  EXPECT_NE(CheckStatementCounts(contract, none)
+  Dbtool no_tool("");
+  EXPECT_NE(CheckStatementCounts(contract, none, no_tool)
                 .report.at("reason")
                 .get<std::string>()
                 .find("no --database-url"),
