@@ -52,8 +52,12 @@ def render(doc):
             f"Thread CPU time: {config['ns_unit']} ({config['ns_batches']} pairs of batches "
             f"of about {config['ns_batch_s']} s per route; "
             "`bench/layers/README.md`, \"Thread CPU time\": the plain app and a marked twin "
-            "take turns batch by batch on one CPU). `hooks` is layers added up / total - 1 in "
-            f"ns, the median over the pairs; `clock reads` is what was subtracted. {len(timed)} rows timed: |hooks| at most "
+            "take turns batch by batch on one CPU). Each layer has two costs subtracted: its "
+            "clock reads (`clock reads`, calibrated in a tight loop) and its share of what the "
+            "markers cost on their own (`markers`: the twin's batch with markers and no clock "
+            "reads, less the plain batch beside it; shared by the layers' timed intervals). "
+            "`hooks` is what is left, layers added up / total - 1, the median over the pairs: "
+            f"what the clock-read calibration missed. {len(timed)} rows timed: |hooks| at most "
             f"{100 * hooks_ns[-1]:.1f}%, median {100 * hooks_ns[len(hooks_ns) // 2]:.1f}%; "
             f"{within} of {len(timed)} within 3%.",
             "",
@@ -76,16 +80,18 @@ def render(doc):
         out.append("")
         if any(r["route"] == route and r.get("total_ns") is not None for r in rows):
             out += [f"Thread CPU ns per request, {route}:", "",
-                    header.replace("| gap |", "| clock reads |"), rule]
+                    header.replace("| gap |", "| markers | clock reads |"), rule + "---:|"]
             for r in rows:
                 if r["route"] != route or r.get("total_ns") is None:
                     continue
                 cells = [fmt(r["layers"][n]["ns"]) for n in names]
                 reads = r["thread_cpu"]["clock_reads_per_request"]
+                marker = r.get("marker_ns")
                 out.append(
                     f"| {r['framework']} | {r['profile']} | {fmt(r['total_ns'])} | "
                     + " | ".join(cells)
-                    + f" | {100 * r['hook_overhead_ns']:+.1f}% | {reads:.0f} x "
+                    + f" | {100 * r['hook_overhead_ns']:+.1f}% | "
+                    + ("-" if marker is None else fmt(marker)) + f" | {reads:.0f} x "
                     f"{r['thread_cpu']['clock_read_ns']:.0f} ns |"
                 )
             out.append("")

@@ -26,7 +26,7 @@ constexpr const char* kWhere = "fwbench inproc --layers";
 constexpr const char* kNsUnit =
     "thread CPU ns (CLOCK_THREAD_CPUTIME_ID) per request, not under callgrind: the median of "
     "ns_batches batches; per layer with the measured cost of the clock reads that split it "
-    "subtracted";
+    "and its share of the markers' own measured cost subtracted";
 
 // The first executable `name` on $PATH, or "" when there is none.
 std::string FindOnPath(const std::string& name) {
@@ -161,28 +161,67 @@ double MedianOf(const nlohmann::json& samples) {
   return Median(samples.get<std::vector<double>>());
 }
 
-// The ns fields of `row` from the thread-CPU worker's row for the same case (layers_timing.h):
-// medians over its batches, rounded to whole ns.
+// Per batch, what the markers cost on their own (ns per request): the twin's batch with the
+// markers but no clock reads, less the plain batch beside it. Zero for every batch when the
+// worker did not run untimed batches (files written before they existed).
+std::vector<double> MarkerCosts(const nlohmann::json& in) {
+  const nlohmann::json& plain = in.at("plain");
+  std::vector<double> costs(plain.size(), 0.0);
+  if (!in.contains("untimed")) return costs;
+  for (size_t b = 0; b < plain.size() && b < in["untimed"].size(); ++b)
+    costs[b] = in["untimed"][b].get<double>() - plain[b].get<double>();
+  return costs;
+}
+
+// The ns fields of `row` from the thread-CPU worker's row for the same case (layers_timing.h).
+// Per batch, each layer's charged time (clock reads already subtracted) less its share of what
+// the markers cost on their own, shared by the layer's count of charged intervals (a marker
+// call sits at each one); then the medians over the batches, rounded to whole ns. What is
+// left between the layers' sum and the plain batch is what the clock-read calibration missed:
+// `hook_overhead_ns`, pair by pair, then the median.
 void AddThreadCpu(const nlohmann::json& timed, nlohmann::json& row) {
   const nlohmann::json& in = timed.at("thread_cpu");
-  const double total = MedianOf(in.at("plain")), sum = MedianOf(in.at("layer_sum"));
+  const nlohmann::json& plain = in.at("plain");
+  const std::vector<double> marker = MarkerCosts(in);
+  const bool split = in.contains("layer_reads");
+  const size_t batches = plain.size();
+  std::vector<double> sums(batches, 0.0);
   for (auto& [name, layer] : row["layers"].items()) {
-    layer["ns"] = std::llround(MedianOf(in.at("layers").at(name)));
+    const nlohmann::json& series = in.at("layers").at(name);
+    const int index = LayerIndex(name);
+    std::vector<double> values;
+    for (size_t b = 0; b < batches && b < series.size(); ++b) {
+      double ns = series[b].get<double>();
+      if (split && marker[b] != 0) {
+        const auto reads = in["layer_reads"][b].get<std::vector<double>>();
+        double all = 0;
+        for (double r : reads) all += r;
+        if (all > 0 && index >= 0 && static_cast<size_t>(index) < reads.size())
+          ns -= marker[b] * reads[index] / all;
+      }
+      values.push_back(ns);
+      sums[b] += ns;
+    }
+    layer["ns"] = std::llround(Median(values));
   }
-  row["total_ns"] = std::llround(total);
+  if (!split) {  // no per-layer read counts: the twin's own sums, less the markers' cost
+    for (size_t b = 0; b < batches && b < in.at("layer_sum").size(); ++b)
+      sums[b] = in["layer_sum"][b].get<double>() - marker[b];
+  }
+  row["total_ns"] = std::llround(MedianOf(plain));
   row["instrumented_ns"] = std::llround(MedianOf(in.at("instrumented")));
-  row["layer_sum_ns"] = std::llround(sum);
-  // The hooks' cost pair by pair (a plain batch and the marked one beside it), then the
-  // median: the host's speed changes between pairs far more than within one.
+  row["layer_sum_ns"] = std::llround(Median(sums));
+  row["marker_ns"] = in.contains("untimed") ? nlohmann::json(std::llround(Median(marker)))
+                                            : nlohmann::json(nullptr);
+  // Pair by pair (a plain batch and the marked ones beside it), then the median: the host's
+  // speed changes between pairs far more than within one.
   std::vector<double> ratios;
-  const nlohmann::json &plain = in.at("plain"), &sums = in.at("layer_sum");
-  for (size_t b = 0; b < plain.size() && b < sums.size(); ++b) {
-    if (plain[b].get<double>() > 0)
-      ratios.push_back(sums[b].get<double>() / plain[b].get<double>());
+  for (size_t b = 0; b < batches; ++b) {
+    if (plain[b].get<double>() > 0) ratios.push_back(sums[b] / plain[b].get<double>());
   }
   row["hook_overhead_ns"] = ratios.empty() ? 0.0 : Median(ratios) - 1;
   row["thread_cpu"] = {{"calls_per_batch", in.at("calls_per_batch")},
-                       {"batches", in.at("plain").size()},
+                       {"batches", batches},
                        {"clock_read_ns", std::round(in.at("clock_read_ns").get<double>())},
                        {"clock_reads_per_request", in.at("clock_reads_per_request")}};
 }

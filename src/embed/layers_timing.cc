@@ -137,8 +137,10 @@ void LayerTwin::Fail(const std::string& what) {
 }
 
 // Requests, one line each: {"warmup": i} warms route i up and calibrates the clock read ->
-// {"clock_read_ns"}; {"batch": i, "calls": n} runs one timed batch -> {"instrumented",
-// "layers", "reads"}; {"end": true} or end of file ends it.
+// {"clock_read_ns"}; {"batch": i, "calls": n, "untimed_first": bool} runs one batch with the
+// markers but no clock reads (what the markers cost on their own) and one timed batch, in
+// that order or the other -> {"untimed", "instrumented", "layers", "reads"}; {"end": true} or
+// end of file ends it.
 void LayerTwin::Serve(LayerBatches& batches, LayerStack& stack,
                       const std::function<WsgiBridge&()>& install,
                       const std::vector<RouteCase>& cases, const LayersOptions& options) {
@@ -155,20 +157,27 @@ void LayerTwin::Serve(LayerBatches& batches, LayerStack& stack,
       }
       const WsgiRequest& request = cases.at(ask["batch"].get<size_t>()).request;
       const int calls = ask["calls"].get<int>();
+      const bool untimed_first = ask.value("untimed_first", false);
+      int64_t untimed_ns = 0;
+      if (untimed_first) untimed_ns = batches.Timed(marked, request, calls);
       stack.SetTiming(true);
       stack.ResetTimes();
       const int64_t batch_ns = batches.Timed(marked, request, calls);
       stack.SetTiming(false);
-      nlohmann::json layers = nlohmann::json::array();
+      if (!untimed_first) untimed_ns = batches.Timed(marked, request, calls);
+      nlohmann::json layers = nlohmann::json::array(), layer_reads = nlohmann::json::array();
       int64_t reads = 0;
       for (int layer = 0; layer < kLayerCount; ++layer) {
         const int64_t n = stack.times().reads[layer];
         layers.push_back((static_cast<double>(stack.times().ns[layer]) - read_ns * n) / calls);
+        layer_reads.push_back(static_cast<double>(n) / calls);
         reads += n;
       }
-      channel_->Send({{"instrumented", static_cast<double>(batch_ns) / calls},
+      channel_->Send({{"untimed", static_cast<double>(untimed_ns) / calls},
+                      {"instrumented", static_cast<double>(batch_ns) / calls},
                       {"layers", layers},
-                      {"reads", static_cast<double>(reads) / calls}});
+                      {"reads", static_cast<double>(reads) / calls},
+                      {"layer_reads", layer_reads}});
     }
   } catch (const std::exception& e) {
     Fail(e.what());
@@ -187,6 +196,7 @@ void LayerTwin::Drive(LayerBatches& batches, WsgiBridge& plain, const std::vecto
     channel_->Send({{"warmup", i}});
     const double read_ns = Answer(*channel_).at("clock_read_ns").get<double>();
     nlohmann::json plain_ns = nlohmann::json::array(), instrumented = nlohmann::json::array();
+    nlohmann::json untimed = nlohmann::json::array(), layer_reads = nlohmann::json::array();
     nlohmann::json sums = nlohmann::json::array(), layers = nlohmann::json::object();
     double reads = 0;
     auto time_plain = [&] {
@@ -194,10 +204,13 @@ void LayerTwin::Drive(LayerBatches& batches, WsgiBridge& plain, const std::vecto
     };
     for (int b = 0; b < options.ns_batches; ++b) {
       if (b % 2 == 0) time_plain();  // plain first in even batches, second in odd ones
-      channel_->Send({{"batch", i}, {"calls", calls}});
+      // The twin's two batches swap places every other pair as well.
+      channel_->Send({{"batch", i}, {"calls", calls}, {"untimed_first", b % 4 < 2}});
       nlohmann::json marked = Answer(*channel_);
       if (b % 2 == 1) time_plain();
       instrumented.push_back(marked["instrumented"]);
+      untimed.push_back(marked["untimed"]);
+      layer_reads.push_back(marked["layer_reads"]);
       double sum = 0;
       for (int layer = 0; layer < kLayerCount; ++layer) {
         const double ns = marked["layers"][layer].get<double>();
@@ -210,6 +223,8 @@ void LayerTwin::Drive(LayerBatches& batches, WsgiBridge& plain, const std::vecto
     rows[i]["thread_cpu"] = {{"calls_per_batch", calls},
                              {"plain", plain_ns},
                              {"instrumented", instrumented},
+                             {"untimed", untimed},
+                             {"layer_reads", layer_reads},
                              {"layer_sum", sums},
                              {"layers", layers},
                              {"clock_read_ns", read_ns},

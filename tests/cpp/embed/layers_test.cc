@@ -243,6 +243,51 @@ TEST(LayersDocumentTest, ThreadCpuFieldsAreTheMediansOfTheBatches) {
   EXPECT_TRUE(doc["results"][0]["total_ns"].is_null());
 }
 
+TEST(LayersDocumentTest, TheMarkersOwnCostIsSubtractedByEachLayersShareOfTheIntervals) {
+  LayersOptions options;
+  options.iterations = 10;
+  nlohmann::json row_in = {{"framework", "django"},
+                           {"profile", "minimal"},
+                           {"route", "db"},
+                           {"ok", true},
+                           {"unbalanced", 0}};
+  nlohmann::json worker = {{"python", "3.11.7"}, {"results", {row_in}}};
+  std::map<std::string, uint64_t> dumps;
+  for (const char* what : {"plain", "all"})
+    dumps[LayerDumpLabel("django", "minimal", "db", what)] = 100;
+  for (const auto& name : LayerNames())
+    dumps[LayerDumpLabel("django", "minimal", "db", name)] = 10;
+  nlohmann::json layers = nlohmann::json::object();
+  for (const auto& name : LayerNames()) layers[name] = {0.0, 0.0, 0.0};
+  layers["view"] = {50.0, 60.0, 45.0};
+  layers["server"] = {62.0, 68.0, 56.0};
+  // Two charged intervals each for view and server, none elsewhere: each takes half of what
+  // the markers cost in that pair.
+  std::vector<double> reads(LayerNames().size(), 0.0);
+  reads[LayerIndex("view")] = 2;
+  reads[LayerIndex("server")] = 2;
+  nlohmann::json timed = row_in;
+  timed["thread_cpu"] = {{"calls_per_batch", 500},
+                         {"plain", {100.0, 120.0, 90.0}},
+                         {"untimed", {110.0, 126.0, 99.0}},  // the markers: 10, 6, 9 ns
+                         {"instrumented", {140.0, 150.0, 130.0}},
+                         {"layer_sum", {112.0, 128.0, 101.0}},
+                         {"layer_reads", {reads, reads, reads}},
+                         {"layers", layers},
+                         {"clock_read_ns", 300.0},
+                         {"clock_reads_per_request", 4.0}};
+  nlohmann::json timing = {{"results", {timed}}};
+  nlohmann::json doc = BuildLayersDocument(options, worker, dumps, "valgrind", &timing);
+  const auto& row = doc["results"][0];
+  EXPECT_EQ(row["layers"]["view"]["ns"], 45);    // median of 45, 57, 40.5
+  EXPECT_EQ(row["layers"]["server"]["ns"], 57);  // median of 57, 65, 51.5
+  EXPECT_EQ(row["layers"]["orm"]["ns"], 0);
+  EXPECT_EQ(row["marker_ns"], 9);
+  EXPECT_EQ(row["layer_sum_ns"], 102);  // median of 102, 122, 92
+  // What is left pair by pair: 102/100, 122/120, 92/90; the median is 1.02.
+  EXPECT_NEAR(row["hook_overhead_ns"].get<double>(), 0.02, 1e-12);
+}
+
 TEST(LayerStackTest, TimingChargesEachIntervalToTheLayerOnTop) {
   LayerStack stack;
   stack.SetTiming(true);
