@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "common/error.h"
+#include "verify/fresh_exchange.h"
 
 namespace fwbench::verify {
 
@@ -20,6 +21,20 @@ HttpClient::HttpClient(const std::string& base_url, int timeout_s) : base_url_(b
                 "give the app's address, e.g. http://127.0.0.1:8000");
   }
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+  const std::string authority = base_url_.substr(7, base_url_.find('/', 7) - 7);
+  const size_t colon = authority.rfind(':');
+  host_ = authority.substr(0, colon);
+  if (colon == std::string::npos || authority.back() == ']') {
+    host_ = authority;
+  } else {
+    try {
+      port_ = std::stoi(authority.substr(colon + 1));
+    } catch (const std::exception&) {
+      throw Error("'" + base_url + "' has no numeric port", "fwbench verify",
+                  "give the app's address, e.g. http://127.0.0.1:8000");
+    }
+  }
+  timeout_s_ = timeout_s;
   client_ = std::make_unique<httplib::Client>(base_url_);
   if (!client_->is_valid()) throw Error("cannot use URL '" + base_url + "'", "fwbench verify");
   client_->set_tcp_nodelay(true);
@@ -40,6 +55,13 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   req.body = request.body;
   for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
   httplib::Result result = client_->send(req);
+  if (!result && result.error() == httplib::Error::Write) {
+    // The server answered and closed before taking the whole request (a 413 to an oversized
+    // body): whether the write fails first is a race, so read the answer on a fresh connection
+    // that keeps reading after a failed write.
+    client_->stop();
+    return ExchangeOnFreshConnection(host_, port_, request, timeout_s_);
+  }
   if (!result && result.error() != httplib::Error::Connection) {
     // The server may have closed the kept-alive connection after its last response (uWSGI and
     // gunicorn's gthread worker do after an error status): try once more on a fresh one.

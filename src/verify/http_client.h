@@ -40,14 +40,19 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends one request; a request that fails on a kept-alive connection is sent once more on a
-  // new connection, as browsers do when a server has closed an idle one. Throws fwbench::Error naming the URL and the transport error (refused,
-  // timed out, reset) when no response arrives.
+  // new connection, as browsers do when a server has closed an idle one. A failed write is
+  // retried with ExchangeOnFreshConnection, which reads an answer the server sent before the
+  // whole request (a 413). Throws fwbench::Error naming the URL and the transport error
+  // (refused, timed out, reset) when no response arrives.
   HttpResponse Send(const HttpRequest& request);
 
   const std::string& base_url() const { return base_url_; }
 
  private:
   std::string base_url_;
+  std::string host_;  // of base_url_, as written ("127.0.0.1", "[::1]")
+  int port_ = 80;
+  int timeout_s_;
   std::unique_ptr<httplib::Client> client_;
 };
 
