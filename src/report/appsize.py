@@ -44,6 +44,7 @@ Usage: python appsize.py --root REPO --out FILE [--runs 7] [--fwbench BINARY]
 import argparse
 import ast
 import difflib
+import functools
 import io
 import json
 import os
@@ -205,6 +206,14 @@ def template_concepts(text):
     return concepts
 
 
+@functools.cache
+def top_level_distributions():
+    """importlib.metadata.packages_distributions(), read once per process: each call walks every
+    installed distribution's RECORD (about 0.25 s here, and it was called per import and per
+    string constant), and nothing is installed while this script runs."""
+    return metadata.packages_distributions()
+
+
 def make_is_third_party(local_names):
     stdlib = set(sys.stdlib_module_names)
 
@@ -213,7 +222,7 @@ def make_is_third_party(local_names):
         if top in stdlib or top in local_names or top == "__future__":
             return False
         try:
-            return top in metadata.packages_distributions()
+            return top in top_level_distributions()
         except Exception:  # noqa: BLE001 - metadata of a broken install: not third party
             return False
 
@@ -412,7 +421,7 @@ def dependency_summary(root_names):
 
 
 def distributions_of(modules):
-    mapping = metadata.packages_distributions()
+    mapping = top_level_distributions()
     return sorted({d for m in modules for d in mapping.get(m, [])})
 
 
