@@ -1,8 +1,8 @@
 // OptionsFromUrl and AddRequestsFromJson (the request-file format, results/SCHEMA.md).
-#include <charconv>
 
 #include "common/error.h"
 #include "load/load.h"
+#include "net/url.h"
 
 namespace fwbench::load {
 namespace {
@@ -40,42 +40,13 @@ RequestSpec SpecFromJson(const nlohmann::json& r, size_t index) {
 }  // namespace
 
 Options OptionsFromUrl(const std::string& url) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) {
-    throw Error("unsupported URL '" + url + "'", "fwbench load URL",
-                "use http://host:port/path (https is not supported)");
-  }
-  const std::string rest = url.substr(scheme.size());
-  const size_t slash = rest.find('/');
-  const std::string authority = rest.substr(0, slash);
-  const std::string path = slash == std::string::npos ? "/" : rest.substr(slash);
+  const net::HttpUrl parsed = net::ParseHttpUrl(url, "fwbench load URL");
   Options options;
-  std::string port_text;
-  if (!authority.empty() && authority.front() == '[') {  // [::1]:8080
-    const size_t close = authority.find(']');
-    if (close == std::string::npos) throw Error("unterminated IPv6 address", url);
-    options.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':')
-      port_text = authority.substr(close + 2);
-  } else {
-    const size_t colon = authority.rfind(':');
-    options.host = authority.substr(0, colon);
-    if (colon != std::string::npos) port_text = authority.substr(colon + 1);
-  }
-  if (options.host.empty()) throw Error("URL has no host", url, "use http://127.0.0.1:8080/");
-  if (!port_text.empty()) {
-    int port = -1;
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 ||
-        port > 65535) {
-      throw Error("bad port '" + port_text + "'", url, "use a port in 1..65535");
-    }
-    options.port = port;
-  }
+  options.host = parsed.host;
+  options.port = parsed.port;
   RequestSpec spec;
-  spec.name = "GET " + path;
-  spec.path = path;
+  spec.name = "GET " + parsed.path;
+  spec.path = parsed.path;
   options.requests.push_back(std::move(spec));
   return options;
 }

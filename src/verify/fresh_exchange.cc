@@ -1,7 +1,6 @@
 #include "verify/fresh_exchange.h"
 
 #include <poll.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -14,22 +13,16 @@
 namespace fwbench::verify {
 namespace {
 
-bool HasHeader(const HeaderList& headers, const char* name) {
-  for (const auto& header : headers) {
-    if (strcasecmp(header.first.c_str(), name) == 0) return true;
-  }
-  return false;
-}
-
 std::string Wire(const std::string& host, int port, const HttpRequest& request) {
   std::string wire = request.method + " " + request.target + " HTTP/1.1\r\n";
-  if (!HasHeader(request.headers, "Host")) {
-    wire += "Host: " + host + ":" + std::to_string(port) + "\r\n";
+  if (!FindHeader(request.headers, "Host")) {
+    const bool v6 = host.find(':') != std::string::npos;
+    wire += "Host: " + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "\r\n";
   }
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";
   const bool has_body = !request.body.empty() || request.method == "POST" ||
                         request.method == "PUT" || request.method == "PATCH";
-  if (has_body && !HasHeader(request.headers, "Content-Length")) {
+  if (has_body && !FindHeader(request.headers, "Content-Length")) {
     wire += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
   }
   wire += "Connection: close\r\n\r\n";

@@ -10,10 +10,10 @@
 
 namespace fwbench::verify {
 
-// Sends `request` to HOST:PORT with "Connection: close" and returns the response. A failed
-// write (EPIPE, ECONNRESET) stops the sending, not the reading. Throws fwbench::Error naming the
-// address when the connect fails, no whole response arrives, or `timeout_s` passes without
-// progress.
+// Sends `request` to HOST:PORT (HOST without IPv6 brackets) with "Connection: close" and returns
+// the response. A failed write (EPIPE, ECONNRESET) stops the sending, not the reading. Throws
+// fwbench::Error naming the address when the connect fails, no whole response arrives, or
+// `timeout_s` passes without progress.
 HttpResponse ExchangeOnFreshConnection(const std::string& host, int port,
                                        const HttpRequest& request, int timeout_s);
 

@@ -8,7 +8,7 @@
 
 namespace fwbench::verify {
 
-std::optional<std::string> HttpResponse::Header(const std::string& name) const {
+std::optional<std::string> FindHeader(const HeaderList& headers, const std::string& name) {
   for (const auto& [key, value] : headers) {
     if (strcasecmp(key.c_str(), name.c_str()) == 0) return value;
   }
@@ -21,19 +21,7 @@ HttpClient::HttpClient(const std::string& base_url, int timeout_s) : base_url_(b
                 "give the app's address, e.g. http://127.0.0.1:8000");
   }
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-  const std::string authority = base_url_.substr(7, base_url_.find('/', 7) - 7);
-  const size_t colon = authority.rfind(':');
-  host_ = authority.substr(0, colon);
-  if (colon == std::string::npos || authority.back() == ']') {
-    host_ = authority;
-  } else {
-    try {
-      port_ = std::stoi(authority.substr(colon + 1));
-    } catch (const std::exception&) {
-      throw Error("'" + base_url + "' has no numeric port", "fwbench verify",
-                  "give the app's address, e.g. http://127.0.0.1:8000");
-    }
-  }
+  address_ = net::ParseHttpUrl(base_url_, "fwbench verify");
   timeout_s_ = timeout_s;
   client_ = std::make_unique<httplib::Client>(base_url_);
   if (!client_->is_valid()) throw Error("cannot use URL '" + base_url + "'", "fwbench verify");
@@ -60,7 +48,7 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
     // body): whether the write fails first is a race, so read the answer on a fresh connection
     // that keeps reading after a failed write.
     client_->stop();
-    return ExchangeOnFreshConnection(host_, port_, request, timeout_s_);
+    return ExchangeOnFreshConnection(address_.host, address_.port, request, timeout_s_);
   }
   if (!result && result.error() != httplib::Error::Connection) {
     // The server may have closed the kept-alive connection after its last response (uWSGI and

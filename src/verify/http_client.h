@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "net/url.h"
+
 namespace httplib {
 class Client;
 }
@@ -14,6 +16,9 @@ class Client;
 namespace fwbench::verify {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// The first header named `name` (case-insensitive); nullopt when absent.
+std::optional<std::string> FindHeader(const HeaderList& headers, const std::string& name);
 
 struct HttpRequest {
   std::string method = "GET";
@@ -28,9 +33,13 @@ struct HttpResponse {
   std::string body;    // after chunked decoding
 
   // The first header named `name` (case-insensitive); nullopt when absent.
-  std::optional<std::string> Header(const std::string& name) const;
+  std::optional<std::string> Header(const std::string& name) const {
+    return FindHeader(headers, name);
+  }
 };
 
+// cpp-httplib writes without MSG_NOSIGNAL, so the process must ignore SIGPIPE (fwbench's main
+// does) or a write to a reset connection kills it.
 class HttpClient {
  public:
   // `base_url` is http://HOST:PORT. Throws fwbench::Error when it is not such a URL.
@@ -50,8 +59,7 @@ class HttpClient {
 
  private:
   std::string base_url_;
-  std::string host_;  // of base_url_, as written ("127.0.0.1", "[::1]")
-  int port_ = 80;
+  net::HttpUrl address_;  // base_url_'s host and port
   int timeout_s_;
   std::unique_ptr<httplib::Client> client_;
 };

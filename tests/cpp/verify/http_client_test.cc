@@ -1,4 +1,4 @@
-// HttpClient and ExchangeOnFreshConnection against a small server on loopback: an
+// HttpClient and ExchangeOnFreshConnection against testing::TestServer on loopback: an
 // answer sent before the request body is read (a 413), chunked bodies, refused and cut-short
 // connections.
 #include "verify/http_client.h"
@@ -8,69 +8,31 @@
 #include <sys/socket.h>
 
 #include <atomic>
-#include <functional>
+#include <csignal>
 #include <string>
-#include <thread>
 
 #include "common/error.h"
 #include "net/socket.h"
+#include "test_server.h"
 #include "verify/fresh_exchange.h"
 
 namespace fwbench::verify {
 namespace {
 
-// Serves connections on 127.0.0.1 one after another with `handle`, on its own thread, until
-// destroyed.
-class LoopbackServer {
- public:
-  explicit LoopbackServer(std::function<void(int fd)> handle)
-      : listener_(net::ListenTcp(net::Resolve("127.0.0.1", 0))),
-        port_(net::LocalPort(listener_.get())),
-        thread_([this, handle = std::move(handle)] {
-          while (!stop_) {
-            pollfd watch{listener_.get(), POLLIN, 0};
-            if (poll(&watch, 1, 50) != 1) continue;
-            int error = 0;
-            Fd conn = net::Accept(listener_.get(), &error);
-            if (conn) handle(conn.get());
-          }
-        }) {}
-  ~LoopbackServer() {
-    stop_ = true;
-    thread_.join();
-  }
-  int port() const { return port_; }
+using fwbench::testing::SendAll;
+using fwbench::testing::TestServer;
 
- private:
-  Fd listener_;
-  int port_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-// Reads until `until` has arrived (or the peer stops), returning all that was read.
-std::string ReadUntil(int fd, const std::string& until) {
+// Reads until `until` has arrived (or the peer or the server stops), returning all that was
+// read. Unlike testing::ReadRequest it can stop after the headers of a request with a body.
+std::string ReadUntil(int fd, const std::atomic<bool>& stopping, const std::string& until) {
   std::string seen;
   char chunk[4096];
-  while (seen.find(until) == std::string::npos) {
-    pollfd watch{fd, POLLIN, 0};
-    if (poll(&watch, 1, 10000) != 1) break;
+  while (seen.find(until) == std::string::npos && testing::WaitReadable(fd, stopping)) {
     const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
     if (n <= 0) break;
     seen.append(chunk, static_cast<size_t>(n));
   }
   return seen;
-}
-
-void SendAll(int fd, const std::string& data) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    pollfd watch{fd, POLLOUT, 0};
-    if (poll(&watch, 1, 10000) != 1) return;
-    const ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return;
-    sent += static_cast<size_t>(n);
-  }
 }
 
 const char kTooLarge[] =
@@ -81,8 +43,9 @@ TEST(HttpClient, AnAnswerSentBeforeTheBodyWasReadIsReturned) {
   // The server reads the headers only, answers and closes with 32 MB unread: the kernel resets
   // the connection, and the client's write fails long before the body is out (on the first
   // connection and on the fresh one alike).
-  LoopbackServer server([](int fd) {
-    ReadUntil(fd, "\r\n\r\n");
+  std::signal(SIGPIPE, SIG_IGN);  // as fwbench's main: cpp-httplib writes without MSG_NOSIGNAL
+  TestServer server([](int fd, const std::atomic<bool>& stopping) {
+    ReadUntil(fd, stopping, "\r\n\r\n");
     SendAll(fd, kTooLarge);
   });
   HttpClient client("http://127.0.0.1:" + std::to_string(server.port()));
@@ -97,8 +60,8 @@ TEST(HttpClient, AnAnswerSentBeforeTheBodyWasReadIsReturned) {
 TEST(FreshExchange, SendsTheWholeRequestAndDecodesAChunkedAnswer) {
   std::string request_seen;
   {
-    LoopbackServer server([&request_seen](int fd) {
-      request_seen = ReadUntil(fd, "\r\n\r\nhello");
+    TestServer server([&request_seen](int fd, const std::atomic<bool>& stopping) {
+      request_seen = ReadUntil(fd, stopping, "\r\n\r\nhello");
       SendAll(fd,
               "HTTP/1.1 200 OK\r\nX-Thing: a b\r\nTransfer-Encoding: chunked\r\n\r\n"
               "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
@@ -116,8 +79,8 @@ TEST(FreshExchange, SendsTheWholeRequestAndDecodesAChunkedAnswer) {
 }
 
 TEST(FreshExchange, AnAnswerCutShortIsAnError) {
-  LoopbackServer server([](int fd) {
-    ReadUntil(fd, "\r\n\r\n");
+  TestServer server([](int fd, const std::atomic<bool>& stopping) {
+    ReadUntil(fd, stopping, "\r\n\r\n");
     SendAll(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
   });
   try {
